@@ -1,0 +1,75 @@
+"""The ``goodwill`` command: the Typer app, its global options and its one error boundary.
+
+Every :class:`~goodwill.errors.GoodwillError` (and any database error) that reaches the
+command line becomes one line on stderr and exit code 2. Results go to stdout; progress
+and notes go to stderr, so ``--json`` output can be piped.
+"""
+
+from __future__ import annotations
+
+import sys
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from sqlalchemy.exc import DBAPIError
+from typer.core import TyperGroup
+
+from goodwill.errors import GoodwillError
+from goodwill.ledger import Ledger, open_ledger, resolve_url
+
+__all__ = ["EXIT_ERROR", "app", "err", "open_store", "out"]
+
+EXIT_ERROR = 2
+out = Console()
+err = Console(stderr=True)
+
+
+class _Group(TyperGroup):
+    """Turns goodwill's own errors into one clear line and exit code 2, never a traceback."""
+
+    def invoke(self, ctx: Any) -> Any:
+        try:
+            return super().invoke(ctx)
+        except GoodwillError as exc:
+            _fail(str(exc))
+        except DBAPIError as exc:
+            reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
+            _fail(f"the store reported an error: {reason}")
+
+
+def _fail(message: str) -> None:
+    print(f"goodwill: error: {message}", file=sys.stderr)
+    raise SystemExit(EXIT_ERROR)
+
+
+app = typer.Typer(
+    cls=_Group,
+    help="goodwill: trust earned from what people actually did with each other.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_show_locals=False,  # locals hold people's messages: never print them
+)
+
+
+@app.callback()
+def _global(
+    ctx: typer.Context,
+    db: Annotated[
+        str | None,
+        typer.Option(
+            "--db",
+            help="Store URL (sqlite:///PATH or postgresql+psycopg://...). "
+            "Default: $GOODWILL_DB, else goodwill.db in your data folder.",
+            show_default=False,
+        ),
+    ] = None,
+) -> None:
+    ctx.obj = {"db": db}
+
+
+def open_store(ctx: typer.Context) -> Ledger:
+    """The ledger the user chose with ``--db`` or ``GOODWILL_DB``, opened and migrated."""
+    ledger = open_ledger(resolve_url((ctx.obj or {}).get("db")))
+    ctx.call_on_close(ledger.close)
+    return ledger

@@ -1,0 +1,89 @@
+"""``goodwill demo``: generate the demo world, import it like any other input, summarise it."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import Annotated
+
+import platformdirs
+import typer
+from rich.table import Table
+
+from goodwill.cli.app import app, err, out
+from goodwill.cli.ledger_commands import print_summary
+from goodwill.cli.progress import import_progress
+from goodwill.events import now_us
+from goodwill.importing import run_import
+from goodwill.ledger import open_ledger
+from goodwill.ledger.people import set_owner
+from goodwill.ledger.queries import reciprocal_contacts, stats
+
+
+def _demo_folder() -> Path:
+    return Path(platformdirs.user_data_dir("goodwill", appauthor=False)) / "demo"
+
+
+@app.command()
+def demo(
+    ctx: typer.Context,
+    seed: Annotated[
+        int, typer.Option(help="Seed of the simulation: the same seed, the same world.")
+    ] = 7,
+    scale: Annotated[int, typer.Option(help="Multiply the number of people.", min=1)] = 1,
+    folder: Annotated[
+        Path | None,
+        typer.Option(help="Where the world's files go (default: demo/ in your data folder)."),
+    ] = None,
+) -> None:
+    """Simulate one owner's year across networks and email, import it, and summarise it.
+
+    Without --db the demo gets a fresh store of its own beside its files, so it never mixes
+    with your own ledger.
+    """
+    from goodwill.demo import generate  # only this command needs the simulation
+
+    folder = folder or _demo_folder()
+    world = generate(folder, seed=seed, scale=scale)
+    url = (ctx.obj or {}).get("db")
+    if url is None:
+        store = folder / "demo.db"
+        for leftover in (store, store.with_name("demo.db-wal"), store.with_name("demo.db-shm")):
+            leftover.unlink(missing_ok=True)
+        url = f"sqlite:///{store}"
+    err.print(f"[dim]demo world: {world.events_path} (ground truth in {world.truth_path.name})[/]")
+    with open_ledger(url) as ledger:
+        with import_progress(f"jsonl {world.events_path.name}") as progress:
+            summary = run_import(ledger, "jsonl", world.events_path, progress=progress)
+        print_summary(summary)
+        truth = json.loads(world.truth_path.read_text(encoding="utf-8"))
+        with ledger.write() as conn:
+            set_owner(conn, truth["owner_identities"], now_us=now_us())
+        with ledger.read() as conn:
+            figures = stats(conn)
+            strongest = reciprocal_contacts(conn, limit=10)
+        shown_url = ledger.url
+    out.print(
+        f"\n[bold]Demo world[/] (seed {seed}): {figures['people']:,} people, "
+        f"{figures['identities']:,} identities, {figures['events']:,} events "
+        f"from {figures['first_event'][:10]} to {figures['last_event'][:10]}"
+    )
+    table = Table(
+        "person",
+        "name",
+        "to them",
+        "from them",
+        "last contact",
+        title="Strongest relationships (two-way exchange)",
+        box=None,
+    )
+    for row in strongest:
+        table.add_row(
+            str(row["person"]),
+            row["name"],
+            str(row["to_them"]),
+            str(row["from_them"]),
+            row["last_contact"][:10],
+        )
+    out.print(table)
+    out.print(f"\nExplore it: goodwill --db {shown_url} people   (then: show PERSON, stats)")

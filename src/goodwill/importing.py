@@ -1,0 +1,229 @@
+"""Running an import: a source's records into the ledger, all or nothing.
+
+The whole import is one write transaction. A record the source cannot read stops it with
+an error naming the file, the place and the reason, and the rollback leaves the store
+exactly as it was; with ``skip_bad`` such records go to a file instead and the rest lands.
+The ``imports`` row written at the end records the file's sha256 and the counts.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import time
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from sqlalchemy import insert, update
+
+from goodwill.errors import SourceError
+from goodwill.events import Event, Identity, Rejected, now_us
+from goodwill.ledger.schema import imports
+from goodwill.ledger.store import Ledger
+from goodwill.ledger.writer import EventWriter
+from goodwill.sources.base import Source
+from goodwill.sources.registry import source_class
+
+__all__ = ["ImportSummary", "Progress", "check_import", "file_sha256", "run_import"]
+
+#: Called as ``progress(bytes_read, total_bytes, events_read)`` after every batch.
+Progress = Callable[[int, int, int], None]
+_SHOWN_REJECTS = 5
+
+
+@dataclass(frozen=True)
+class ImportSummary:
+    """What an import did."""
+
+    import_id: int
+    source: str
+    path: Path
+    sha256: str
+    events_read: int
+    added: int
+    present: int
+    rejected: int
+    identities_added: int
+    seconds: float
+    rejects_path: Path | None = None
+    first_rejects: list[Rejected] = field(default_factory=list)
+
+    @property
+    def events_per_second(self) -> float:
+        """Events read per second of the whole import, hashing and commit included."""
+        return self.events_read / self.seconds if self.seconds > 0 else 0.0
+
+
+def file_sha256(path: Path) -> str:
+    """The sha256 of a file (or, for a folder, of its files' names and contents in order)."""
+    digest = hashlib.sha256()
+    files = sorted(p for p in path.rglob("*") if p.is_file()) if path.is_dir() else [path]
+    for file in files:
+        if path.is_dir():
+            digest.update(str(file.relative_to(path)).encode("utf-8") + b"\0")
+        with file.open("rb") as handle:
+            while chunk := handle.read(1 << 20):
+                digest.update(chunk)
+    return digest.hexdigest()
+
+
+class _RejectLog:
+    """Rejected records, written raw to FILE (fix them and import FILE again) and with their
+    reasons to FILE.reasons; both appear only when the import succeeds."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = path
+        self._raw: IO[str] | None = None
+        self._why: IO[str] | None = None
+        self._parts = (
+            path.with_name(path.name + ".part"),
+            path.with_name(path.name + ".reasons.part"),
+        )
+
+    def write(self, record: Rejected) -> None:
+        if self._raw is None or self._why is None:
+            try:
+                self._raw = self._parts[0].open("w", encoding="utf-8")
+                self._why = self._parts[1].open("w", encoding="utf-8")
+            except OSError as exc:
+                raise SourceError(f"cannot write rejected records: {exc}", path=self.path) from exc
+        self._raw.write(record.raw.rstrip("\n") + "\n")
+        self._why.write(f"{record.location}\t{record.reason}\n")
+
+    def finish(self, keep: bool) -> None:
+        for handle in (self._raw, self._why):
+            if handle is not None:
+                handle.close()
+        if self._raw is None:
+            return
+        if keep:
+            self._parts[0].replace(self.path)
+            self._parts[1].replace(self.path.with_name(self.path.name + ".reasons"))
+        else:
+            for part in self._parts:
+                part.unlink(missing_ok=True)
+
+
+def check_import(source_name: str, path: Path, options: Mapping[str, str] | None = None) -> Source:
+    """The configured source for an import, after the checks that need no store or reading.
+
+    Callers run it before showing progress, so a typo fails at once with one clear line.
+    """
+    source = source_class(source_name)(options)
+    if not path.exists():
+        raise SourceError("no such file or folder; check the path", path=path)
+    return source
+
+
+def run_import(
+    ledger: Ledger,
+    source_name: str,
+    path: Path,
+    *,
+    options: Mapping[str, str] | None = None,
+    skip_bad: Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 10_000,
+) -> ImportSummary:
+    """Import ``path`` with the source named ``source_name``; see the module docstring."""
+    source = check_import(source_name, path, options)
+    started = time.perf_counter()
+    sha256 = file_sha256(path)
+    total = path.stat().st_size if path.is_file() else 0
+    rejects = _RejectLog(skip_bad) if skip_bad is not None else None
+    shown: list[Rejected] = []
+    events_read = rejected = 0
+    ok = False
+    try:
+        with ledger.write() as conn:
+            now = now_us()
+            import_id = int(
+                conn.execute(
+                    insert(imports).returning(imports.c.id),
+                    {
+                        "source": source_name,
+                        "path": str(path.resolve()),
+                        "sha256": sha256,
+                        "options": json.dumps(dict(options or {}), sort_keys=True),
+                        "status": "running",
+                        "started_at": now,
+                        "records_read": 0,
+                        "events_added": 0,
+                        "events_present": 0,
+                        "rejected": 0,
+                        "identities_added": 0,
+                    },
+                ).scalar_one()
+            )
+            writer = EventWriter(conn, source=source_name, import_id=import_id, now_us=now)
+            batch: list[Event] = []
+            names: list[Identity] = []
+
+            def flush() -> None:
+                if names:
+                    writer.add_identities(names)
+                    names.clear()
+                if batch:
+                    writer.add_events(batch)
+                    batch.clear()
+                if progress is not None:
+                    progress(source.bytes_read(), total, events_read)
+
+            for record in source.records(path):
+                if type(record) is Event:
+                    batch.append(record)
+                    events_read += 1
+                    if len(batch) >= batch_size:
+                        flush()
+                elif type(record) is Identity:
+                    names.append(record)
+                elif isinstance(record, Rejected):
+                    if rejects is None:
+                        raise SourceError(
+                            f"{record.location}: {record.reason}; nothing was imported "
+                            "(fix the record, or pass --skip-bad FILE to set such records aside)",
+                            path=path,
+                        )
+                    rejected += 1
+                    rejects.write(record)
+                    if len(shown) < _SHOWN_REJECTS:
+                        shown.append(record)
+                else:
+                    raise SourceError(
+                        f"source {source_name!r} yielded {type(record).__name__}, not a record"
+                    )
+            flush()
+            counts = writer.counts
+            conn.execute(
+                update(imports)
+                .where(imports.c.id == import_id)
+                .values(
+                    status="complete",
+                    finished_at=now_us(),
+                    records_read=events_read + rejected,
+                    events_added=counts.events_added,
+                    events_present=counts.events_present,
+                    rejected=rejected,
+                    identities_added=counts.identities_added,
+                )
+            )
+        ok = True
+    finally:
+        if rejects is not None:
+            rejects.finish(keep=ok)
+    return ImportSummary(
+        import_id=import_id,
+        source=source_name,
+        path=path,
+        sha256=sha256,
+        events_read=events_read,
+        added=counts.events_added,
+        present=counts.events_present,
+        rejected=rejected,
+        identities_added=counts.identities_added,
+        seconds=time.perf_counter() - started,
+        rejects_path=skip_bad if rejected else None,
+        first_rejects=shown,
+    )

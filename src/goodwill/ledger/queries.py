@@ -1,0 +1,313 @@
+"""Reading the ledger for people: counts, people, one person's identities and timeline."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from sqlalchemy import Connection, Row, and_, func, or_, select, union_all
+
+from goodwill.errors import NotFoundError, StoreError
+from goodwill.events import from_time_us, has_network
+from goodwill.ledger.people import current_person, identity_person, owner_person
+from goodwill.ledger.schema import events, identities, imports, people, person_merges
+
+__all__ = [
+    "PersonRow",
+    "TimelineEntry",
+    "find_person",
+    "list_people",
+    "person_identities",
+    "person_merge_history",
+    "reciprocal_contacts",
+    "stats",
+    "timeline",
+]
+
+
+def stats(conn: Connection) -> dict[str, Any]:
+    """Counts of everything in the store, with events by kind and by source."""
+
+    def count(table: Any, *where: Any) -> int:
+        return int(conn.execute(select(func.count()).select_from(table).where(*where)).scalar_one())
+
+    by_kind: dict[str, int] = dict(
+        conn.execute(
+            select(events.c.kind, func.count()).group_by(events.c.kind).order_by(events.c.kind)
+        )
+        .all()
+    )
+    by_source: dict[str, int] = dict(
+        conn.execute(
+            select(events.c.source, func.count())
+            .group_by(events.c.source)
+            .order_by(events.c.source)
+        )
+        .all()
+    )
+    first, last = conn.execute(
+        select(func.min(events.c.occurred_at), func.max(events.c.occurred_at))
+    ).one()
+    return {
+        "events": count(events),
+        "identities": count(identities),
+        "people": count(people, people.c.merged_into.is_(None)),
+        "imports": count(imports),
+        "by_kind": {k: int(v) for k, v in by_kind.items()},
+        "by_source": {k: int(v) for k, v in by_source.items()},
+        "first_event": None if first is None else from_time_us(first).isoformat(),
+        "last_event": None if last is None else from_time_us(last).isoformat(),
+    }
+
+
+@dataclass(frozen=True)
+class PersonRow:
+    """A person as listings show them."""
+
+    id: int
+    name: str
+    identities: list[str]
+    events: int
+
+
+def _activity_by_identity() -> Any:
+    """A subquery: identity id and how many events it acted in or was the target of."""
+    both = union_all(
+        select(events.c.actor_id.label("identity_id")),
+        select(events.c.target_id.label("identity_id")).where(events.c.target_id.is_not(None)),
+    ).subquery()
+    return (
+        select(both.c.identity_id, func.count().label("n")).group_by(both.c.identity_id).subquery()
+    )
+
+
+def list_people(conn: Connection, *, search: str | None = None, limit: int = 50) -> list[PersonRow]:
+    """People (not merged away), most active first, optionally matching ``search``.
+
+    ``search`` matches, case-insensitively, a person's name or any identity's account.
+    """
+    activity = _activity_by_identity()
+    query = (
+        select(
+            people.c.id, people.c.display_name, func.coalesce(func.sum(activity.c.n), 0).label("n")
+        )
+        .join(identities, identities.c.person_id == people.c.id)
+        .outerjoin(activity, activity.c.identity_id == identities.c.id)
+        .where(people.c.merged_into.is_(None))
+        .group_by(people.c.id, people.c.display_name)
+        .order_by(func.coalesce(func.sum(activity.c.n), 0).desc(), people.c.id)
+        .limit(limit)
+    )
+    if search:
+        pattern = f"%{search.lower()}%"
+        matching = select(identities.c.person_id).where(
+            or_(
+                func.lower(identities.c.account).like(pattern),
+                func.lower(identities.c.display_name).like(pattern),
+                func.lower(identities.c.network + ":" + identities.c.account).like(pattern),
+            )
+        )
+        query = query.where(
+            or_(func.lower(people.c.display_name).like(pattern), people.c.id.in_(matching))
+        )
+    rows = conn.execute(query).all()
+    handles = _handles_of(conn, [r.id for r in rows])
+    return [PersonRow(r.id, r.display_name, handles.get(r.id, []), int(r.n)) for r in rows]
+
+
+def _handles_of(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]:
+    out: dict[int, list[str]] = {}
+    for start in range(0, len(person_ids), 500):
+        chunk = person_ids[start : start + 500]
+        rows = conn.execute(
+            select(identities.c.person_id, identities.c.network, identities.c.account)
+            .where(identities.c.person_id.in_(chunk))
+            .order_by(identities.c.id)
+        )
+        for pid, network, account in rows:
+            out.setdefault(pid, []).append(f"{network}:{account}")
+    return out
+
+
+def find_person(conn: Connection, query: str) -> int:
+    """Resolve what a user typed to one person: an id, a ``network:account``, or a name.
+
+    A name must match exactly one person (case-insensitively, in full or in part); otherwise
+    the error lists the candidates.
+    """
+    query = query.strip()
+    if query.isdigit():
+        return current_person(conn, int(query))
+    if has_network(query):
+        try:
+            return identity_person(conn, query)
+        except NotFoundError:
+            pass
+    exact = (
+        conn.execute(
+            select(people.c.id).where(
+                people.c.merged_into.is_(None), func.lower(people.c.display_name) == query.lower()
+            )
+        )
+        .scalars()
+        .all()
+    )
+    if len(exact) == 1:
+        return int(exact[0])
+    candidates = list_people(conn, search=query, limit=6)
+    if len(candidates) == 1:
+        return candidates[0].id
+    if not candidates:
+        raise NotFoundError(f"nobody matches {query!r}; goodwill people --search TEXT finds people")
+    listed = "; ".join(f"{c.id} {c.name}" for c in candidates[:5])
+    raise StoreError(f"{query!r} matches several people ({listed}); name one by its id")
+
+
+def person_identities(conn: Connection, person_id: int) -> list[Row[Any]]:
+    """The identities a person holds now."""
+    return list(
+        conn.execute(
+            select(identities).where(identities.c.person_id == person_id).order_by(identities.c.id)
+        ).all()
+    )
+
+
+def person_merge_history(conn: Connection, person_id: int) -> list[Row[Any]]:
+    """Merges into or out of this person, newest first."""
+    return list(
+        conn.execute(
+            select(person_merges)
+            .where(
+                or_(
+                    person_merges.c.survivor_id == person_id, person_merges.c.merged_id == person_id
+                )
+            )
+            .order_by(person_merges.c.id.desc())
+        ).all()
+    )
+
+
+@dataclass(frozen=True)
+class TimelineEntry:
+    """One event seen from a person's side."""
+
+    event_id: int
+    time_us: int
+    kind: str
+    outgoing: bool
+    counterpart: str | None
+    counterpart_name: str | None
+    value: float | None
+    text: str | None
+    source: str
+
+
+def timeline(conn: Connection, person_id: int, *, limit: int = 50) -> list[TimelineEntry]:
+    """A person's most recent events, newest first, from all their identities."""
+    mine = select(identities.c.id).where(identities.c.person_id == person_id)
+    own = set(conn.execute(mine).scalars())
+    if not own:
+        return []
+    actor_side = select(events).where(events.c.actor_id.in_(own))
+    target_side = select(events).where(events.c.target_id.in_(own), events.c.actor_id.not_in(own))
+    both = union_all(actor_side, target_side).subquery()
+    rows = conn.execute(
+        select(both).order_by(both.c.occurred_at.desc(), both.c.id.desc()).limit(limit)
+    ).all()
+    other_ids = {r.target_id if r.actor_id in own else r.actor_id for r in rows} - {None}
+    names = _identity_labels(conn, other_ids)
+    entries = []
+    for r in rows:
+        outgoing = r.actor_id in own
+        other = r.target_id if outgoing else r.actor_id
+        handle, name = names.get(other, (None, None)) if other is not None else (None, None)
+        entries.append(
+            TimelineEntry(
+                r.id, r.occurred_at, r.kind, outgoing, handle, name, r.value, r.text, r.source
+            )
+        )
+    return entries
+
+
+def _identity_labels(conn: Connection, ids: set[int]) -> dict[int, tuple[str, str | None]]:
+    out: dict[int, tuple[str, str | None]] = {}
+    wanted = list(ids)
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(
+                identities.c.id, identities.c.network, identities.c.account, people.c.display_name
+            )
+            .join(people, people.c.id == identities.c.person_id)
+            .where(identities.c.id.in_(wanted[start : start + 500]))
+        )
+        for iid, network, account, name in rows:
+            out[iid] = (f"{network}:{account}", name)
+    return out
+
+
+def reciprocal_contacts(
+    conn: Connection, person_id: int | None = None, *, limit: int = 10
+) -> list[dict[str, Any]]:
+    """The people a person (the owner by default) has the most two-way exchange with.
+
+    Ranked by the smaller of the two directions' event counts, then by the total: a
+    relationship is as strong as its weaker side, and one-way volume counts for little.
+    """
+    if person_id is None:
+        person_id = owner_person(conn)
+        if person_id is None:
+            raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
+    own = select(identities.c.id).where(identities.c.person_id == person_id).scalar_subquery()
+    other = identities.alias("other")
+    outgoing = (
+        select(
+            other.c.person_id.label("pid"),
+            func.count().label("out_n"),
+            func.max(events.c.occurred_at).label("last"),
+        )
+        .join(other, other.c.id == events.c.target_id)
+        .where(events.c.actor_id.in_(own), other.c.person_id != person_id)
+        .group_by(other.c.person_id)
+        .subquery()
+    )
+    incoming = (
+        select(
+            other.c.person_id.label("pid"),
+            func.count().label("in_n"),
+            func.max(events.c.occurred_at).label("last"),
+        )
+        .join(other, other.c.id == events.c.actor_id)
+        .where(events.c.target_id.in_(own), other.c.person_id != person_id)
+        .group_by(other.c.person_id)
+        .subquery()
+    )
+    weaker = (
+        func.min(outgoing.c.out_n, incoming.c.in_n)
+        if conn.dialect.name == "sqlite"
+        else func.least(outgoing.c.out_n, incoming.c.in_n)
+    )
+    rows = conn.execute(
+        select(
+            people.c.id,
+            people.c.display_name,
+            outgoing.c.out_n,
+            incoming.c.in_n,
+            outgoing.c.last,
+            incoming.c.last.label("last_in"),
+        )
+        .join(outgoing, outgoing.c.pid == people.c.id)
+        .join(incoming, incoming.c.pid == people.c.id)
+        .where(and_(people.c.merged_into.is_(None)))
+        .order_by(weaker.desc(), (outgoing.c.out_n + incoming.c.in_n).desc(), people.c.id)
+        .limit(limit)
+    ).all()
+    return [
+        {
+            "person": r.id,
+            "name": r.display_name,
+            "to_them": int(r.out_n),
+            "from_them": int(r.in_n),
+            "last_contact": from_time_us(max(r.last, r.last_in)).isoformat(),
+        }
+        for r in rows
+    ]

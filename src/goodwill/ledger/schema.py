@@ -1,0 +1,118 @@
+"""The ledger's tables, as SQLAlchemy Core metadata: the one description Alembic migrates to.
+
+Times are BIGINT microseconds since the Unix epoch, UTC (see :mod:`goodwill.events`): the
+same on SQLite and PostgreSQL, cheap to bulk-load and to hand to numpy.
+
+Events are append-only. ``(source, external_id)`` is unique, so importing the same input
+twice adds nothing. Foreign keys are declared for PostgreSQL and for readers; on SQLite they
+are not enforced at insert time (the importer resolves every handle before it writes).
+"""
+
+from __future__ import annotations
+
+from sqlalchemy import (
+    BigInteger,
+    Column,
+    Float,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Table,
+    Text,
+    UniqueConstraint,
+)
+
+__all__ = ["events", "identities", "imports", "metadata", "people", "person_merges", "settings"]
+
+metadata = MetaData(
+    naming_convention={
+        "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+        "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+        "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+        "pk": "pk_%(table_name)s",
+    }
+)
+
+people = Table(
+    "people",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("display_name", String(300), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    # Set while this person is merged into another; cleared when the merge is undone.
+    Column("merged_into", Integer, ForeignKey("people.id"), nullable=True),
+)
+
+identities = Table(
+    "identities",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("network", String(64), nullable=False),
+    Column("account", String(512), nullable=False),
+    Column("display_name", String(300), nullable=True),
+    Column("attributes", Text, nullable=True),  # JSON object of strings
+    Column("person_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("network", "account"),
+    Index(None, "person_id"),
+)
+
+person_merges = Table(
+    "person_merges",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("survivor_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("merged_id", Integer, ForeignKey("people.id"), nullable=False),
+    Column("identity_ids", Text, nullable=False),  # JSON list: what moved, so it can move back
+    Column("reason", Text, nullable=True),
+    Column("merged_at", BigInteger, nullable=False),
+    Column("undone_at", BigInteger, nullable=True),
+)
+
+imports = Table(
+    "imports",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("source", String(64), nullable=False),
+    Column("path", Text, nullable=False),
+    Column("sha256", String(64), nullable=False),
+    Column("options", Text, nullable=True),  # JSON object
+    Column("status", String(16), nullable=False),
+    Column("started_at", BigInteger, nullable=False),
+    Column("finished_at", BigInteger, nullable=True),
+    Column("records_read", BigInteger, nullable=False, default=0),
+    Column("events_added", BigInteger, nullable=False, default=0),
+    Column("events_present", BigInteger, nullable=False, default=0),
+    Column("rejected", BigInteger, nullable=False, default=0),
+    Column("identities_added", BigInteger, nullable=False, default=0),
+    Column("message", Text, nullable=True),
+)
+
+events = Table(
+    "events",
+    metadata,
+    Column("id", Integer, primary_key=True),
+    Column("import_id", Integer, ForeignKey("imports.id"), nullable=False),
+    Column("source", String(64), nullable=False),
+    Column("external_id", String(512), nullable=False),
+    Column("kind", String(16), nullable=False),
+    Column("occurred_at", BigInteger, nullable=False),
+    Column("actor_id", Integer, ForeignKey("identities.id"), nullable=False),
+    Column("target_id", Integer, ForeignKey("identities.id"), nullable=True),
+    Column("value", Float, nullable=True),
+    Column("text", Text, nullable=True),
+    Column("answers", String(512), nullable=True),
+    UniqueConstraint("source", "external_id"),
+    Index(None, "actor_id", "occurred_at"),
+    Index(None, "target_id", "occurred_at"),
+)
+
+settings = Table(
+    "settings",
+    metadata,
+    # Small facts about the store itself, e.g. which person is its owner.
+    Column("key", String(64), primary_key=True),
+    Column("value", Text, nullable=False),
+)
