@@ -9,7 +9,7 @@ in the demo can belong to anybody. Handles follow each network's usual shape:
 >>> book.handle("linkedin", "Zoë", "Van Dijk", "kestrel.example")[:21]
 'linkedin:zoe-vandijk-'
 >>> book.handle("bluesky", "Zoë", "Van Dijk", "kestrel.example")
-'bluesky:@zoevandijk.bsky.social'
+'bluesky:@zoev.bsky.social'
 """
 
 from __future__ import annotations

@@ -15,7 +15,15 @@ from goodwill.demo.cast import Persona
 from goodwill.demo.texts import Writer
 from goodwill.demo.timeline import Draft, Timeline
 
-__all__ = ["Rates", "Stage", "engage_with_owner", "owner_engages", "post_series", "thread"]
+__all__ = [
+    "Rates",
+    "Stage",
+    "engage_with_owner",
+    "opener_first",
+    "owner_engages",
+    "post_series",
+    "thread",
+]
 
 
 @dataclass(frozen=True, slots=True)
@@ -68,26 +76,28 @@ def post_series(
 def thread(
     stage: Stage,
     kind: str,
-    first: tuple[str, str],
-    second: tuple[str, str],
+    handles: tuple[str, str],
+    situations: list[str],
     start: int,
-    turns: int,
     *,
     pace: tuple[float, float] = (0.5, 30.0),
 ) -> list[Draft]:
-    """``turns`` messages alternating between two (handle, situation) sides, each answering
-    the one before; ``pace`` bounds the hours between them."""
-    sides = (first, second)
+    """One message per situation, the two handles taking turns (the first opens), each
+    answering the one before; ``pace`` bounds the hours between them."""
     drafts: list[Draft] = []
     time = start
-    for turn in range(turns):
-        actor, situation = sides[turn % 2]
-        target = sides[(turn + 1) % 2][0]
+    for turn, situation in enumerate(situations):
+        actor, target = handles[turn % 2], handles[(turn + 1) % 2]
         previous = drafts[-1] if drafts else None
         text = stage.writer.say(situation)
         drafts.append(stage.line.add(time, kind, actor, target, text=text, answers=previous))
         time = stage.line.after(time, *pace)
     return drafts
+
+
+def opener_first(stage: Stage, theirs: str, mine: str) -> tuple[str, str]:
+    """The two sides of a conversation, the one who opens it first: either, about equally."""
+    return (theirs, mine) if stage.rng.random() < 0.5 else (mine, theirs)
 
 
 def engage_with_owner(

@@ -9,7 +9,14 @@ always answer.
 from __future__ import annotations
 
 from goodwill.demo.cast import SOCIAL, Persona
-from goodwill.demo.scenes import Rates, Stage, engage_with_owner, owner_engages, post_series, thread
+from goodwill.demo.scenes import (
+    Rates,
+    Stage,
+    engage_with_owner,
+    owner_engages,
+    post_series,
+    thread,
+)
 from goodwill.demo.timeline import Draft
 
 __all__ = [
@@ -97,12 +104,12 @@ def play_drifting_friend(stage: Stage, who: Persona) -> None:
     The friend keeps posting publicly afterwards; neither side turns to the other again.
     """
     rng, line = stage.rng, stage.line
-    last_day = rng.randint(150, 230)
+    last_day = rng.randint(190, 250)
     handle = who.handles[0]
     network = handle.split(":", 1)[0]
     for week in range(last_day // 7 - 1):
         first_day = week * 7
-        fade = (1 - first_day / last_day) ** 1.2
+        fade = 1 - first_day / last_day
         if rng.random() < 0.9 * fade:
             posts = post_series(stage, handle, 1, first_day, first_day + 4, "person_post")
             owner_engages(stage, who, posts, Rates(like=0.8, reply=0.5, back=0.7))
@@ -120,12 +127,11 @@ def play_drifting_friend(stage: Stage, who: Persona) -> None:
 
 
 def _chat(stage: Stage, who: Persona, kind: str, theirs: str, mine: str, first_day: int) -> None:
-    """A short back-and-forth started by either side."""
-    sides = [(theirs, "friend_message"), (mine, "friend_answer")]
-    if stage.rng.random() < 0.35:
-        sides = [(mine, "friend_message"), (theirs, "friend_answer")]
+    """A short back-and-forth, more often started by the friend than by the owner."""
+    handles = (mine, theirs) if stage.rng.random() < 0.35 else (theirs, mine)
+    situations = ["friend_message"] + ["friend_answer"] * stage.rng.randint(1, 3)
     start = stage.line.moment(first_day, first_day + 4)
-    thread(stage, kind, sides[0], sides[1], start, stage.rng.randint(2, 4), pace=(0.3, 20))
+    thread(stage, kind, handles, situations, start, pace=(0.3, 20))
 
 
 def play_acquaintance(stage: Stage, who: Persona) -> None:

@@ -146,7 +146,7 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "Meeting: {topic} sync",
         "Working session on the {company} proposal",
         "Monthly catch-up",
-        "Planning: {month} workshops",
+        "Planning: next month's workshops",
     ),
     "call": ("Quick call about {topic}", "Call: {company} follow-up", "Phone catch-up"),
     "customer_inquiry": (
@@ -154,8 +154,15 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
             "Hi {owner}, we're a small team at {company} and need help with {topic}. Do you have "
             "time for a call?"
         ),
-        "Hello {owner}, {referrer} suggested I get in touch about {topic}.",
         "Hi {owner}, could you send us your rates for a {topic} engagement?",
+    ),
+    "customer_inquiry_referred": (
+        "Hello {owner}, {referrer} suggested I get in touch about {topic}.",
+        "Hi {owner}, {referrer} said you're the person to talk to about {topic}. Could we chat?",
+    ),
+    "owner_fix_mail": (
+        "As promised: here is what went wrong and how we'll put it right this week.",
+        "Following up on my reply: the corrected report is attached, no charge for this month.",
     ),
     "owner_inquiry_answer": (
         "Hi {first}, thanks for reaching out! Happy to talk. How does {day} look?",
@@ -168,11 +175,11 @@ TEMPLATES: dict[str, tuple[str, ...]] = {
         "The team loved Tuesday's session.",
         "Can we add {topic} to the scope?",
         "Here is the feedback from our staff survey.",
-        "Is the invoice for {month} out yet?",
+        "Is this month's invoice out yet?",
     ),
     "owner_customer_mail": (
         "Here's the draft for {topic}; let me know what you think.",
-        "Invoice for {month} attached. Thank you!",
+        "This month's invoice is attached. Thank you!",
         "Notes and next steps from today's session are in the shared folder.",
         "Yes, a week is fine. I'll adjust the plan.",
         "Good question. Short answer: yes, with one caveat.",

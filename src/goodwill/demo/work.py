@@ -10,9 +10,17 @@ thread either way.
 from __future__ import annotations
 
 from goodwill.demo.cast import SOCIAL, Persona
-from goodwill.demo.scenes import Rates, Stage, engage_with_owner, owner_engages, post_series, thread
+from goodwill.demo.scenes import (
+    Rates,
+    Stage,
+    engage_with_owner,
+    opener_first,
+    owner_engages,
+    post_series,
+    thread,
+)
 from goodwill.demo.social import mention_name
-from goodwill.demo.timeline import Draft
+from goodwill.demo.timeline import HOUR, Draft
 
 __all__ = ["owner_introductions", "play_colleague", "play_complaint", "play_customers"]
 
@@ -39,15 +47,14 @@ def play_colleague(stage: Stage, who: Persona) -> None:
     for first_day in range(0, line.days - 10, 7):
         start = line.moment(first_day, first_day + 4)
         if rng.random() < 0.7:
-            sides = _sides(stage, (theirs, "colleague_open"), (mine, "colleague_answer"))
-            drafts = thread(stage, "email", *sides, start, rng.randint(2, 4))
+            sides = opener_first(stage, theirs, mine)
+            drafts = thread(stage, "email", sides, _work_talk(stage, 2, 4), start)
             if rng.random() < 0.15:
                 thanked.add(_thank_last(stage, who, drafts))
         if rng.random() < 0.3:
-            sides = _sides(
-                stage, (social, "colleague_open"), (stage.mine(network), "colleague_answer")
-            )
-            thread(stage, "message", *sides, start + 2 * 3600, rng.randint(2, 3), pace=(0.1, 6))
+            sides = opener_first(stage, social, stage.mine(network))
+            talk = _work_talk(stage, 2, 3)
+            thread(stage, "message", sides, talk, start + 2 * HOUR, pace=(0.1, 6))
         for kind, chance in (("meeting", 0.25), ("call", 0.2)):
             if rng.random() < chance:
                 actor, target = rng.sample((theirs, mine), 2)
@@ -66,13 +73,9 @@ def play_colleague(stage: Stage, who: Persona) -> None:
     engage_with_owner(stage, who, "linkedin", 0, line.days - 1, Rates(like=0.25))
 
 
-def _sides(
-    stage: Stage, theirs: tuple[str, str], mine: tuple[str, str]
-) -> tuple[tuple[str, str], tuple[str, str]]:
-    """Who opens a thread: either side, about equally often; the other answers."""
-    if stage.rng.random() < 0.5:
-        return theirs, mine
-    return (mine[0], theirs[1]), (theirs[0], mine[1])
+def _work_talk(stage: Stage, fewest: int, most: int) -> list[str]:
+    """A colleague thread: one message that asks or offers, then answers to it."""
+    return ["colleague_open"] + ["colleague_answer"] * (stage.rng.randint(fewest, most) - 1)
 
 
 def _thank_last(stage: Stage, who: Persona, drafts: list[Draft]) -> str:
@@ -93,8 +96,10 @@ def _thank_both_ways(stage: Stage, who: Persona, thanked: set[str]) -> None:
     theirs, mine, line = _email(who), stage.mine("email"), stage.line
     for thanker, thanked_one in ((theirs, mine), (mine, theirs)):
         if thanker not in thanked:
-            ask = line.add(line.moment(30, line.days - 30), "email", thanked_one, thanker,
-                           text=stage.writer.say("colleague_open"))  # fmt: skip
+            text = stage.writer.say("colleague_open")
+            ask = line.add(
+                line.moment(30, line.days - 30), "email", thanked_one, thanker, text=text
+            )
             _thank_last(stage, who, [ask])
 
 
@@ -119,20 +124,21 @@ def _engagement(
     """One customer project from first email (or referral) to its last week."""
     rng, line, writer = stage.rng, stage.line, stage.writer
     theirs, mine = _email(who), stage.mine("email")
-    if referrer is not None:
+    if referrer is None:
+        asked = writer.say("customer_inquiry", company=who.company)
+    else:
         _refer(stage, referrer, who, start)
-    asked = writer.say(
-        "customer_inquiry", company=who.company,
-        referrer=referrer.name if referrer else "a colleague of mine",
-    )  # fmt: skip
+        asked = writer.say("customer_inquiry_referred", referrer=referrer.name)
     inquiry = line.add(line.moment(start, start), "email", theirs, mine, text=asked)
     reply = writer.say("owner_inquiry_answer", first=who.first)
     line.add(line.after(inquiry.time, 1, 30), "email", mine, theirs, text=reply, answers=inquiry)
     line.add(line.moment(start + 3, start + 10), "meeting", mine, theirs, text="Kickoff")
     for week, first_day in enumerate(range(start + 7, end - 5, 7)):
         if rng.random() < 0.55:
-            sides = _sides(stage, (theirs, "customer_mail"), (mine, "owner_customer_mail"))
-            thread(stage, "email", *sides, line.moment(first_day, first_day + 2), rng.randint(2, 3))
+            sides = opener_first(stage, theirs, mine)
+            voice = {theirs: "customer_mail", mine: "owner_customer_mail"}
+            talk = [voice[sides[turn % 2]] for turn in range(rng.randint(2, 3))]
+            thread(stage, "email", sides, talk, line.moment(first_day, first_day + 2))
         if week % 3 == 1 and rng.random() < 0.8:
             line.add(
                 line.moment(first_day, first_day + 4),
@@ -246,7 +252,7 @@ def _resolve(stage: Stage, who: Persona, public: str, complaint: Draft) -> None:
         "email",
         mine_mail,
         theirs,
-        text=writer.say("owner_customer_mail"),
+        text=writer.say("owner_fix_mail"),
     )
     line.add(
         line.after(fix.time, 1, 20),

@@ -56,12 +56,11 @@ class EventWriter:
         self._ids: dict[str, int] = {}
         self.counts = WriteCounts()
         self._insert_sql = _insert_events_sql(conn.dialect.paramstyle)
-        self._staging_ready = False
 
     def add_identities(self, infos: Iterable[Identity]) -> None:
         """Record what a source knows about accounts: their display names and attributes."""
         infos = list(infos)
-        self._resolve({info.handle for info in infos}, names={i.handle: i.name for i in infos})
+        self._resolve(dict.fromkeys(i.handle for i in infos), names={i.handle: i.name for i in infos})
         for info in infos:
             values: dict[str, str] = {}
             if info.name:
@@ -77,8 +76,13 @@ class EventWriter:
     def add_events(self, batch: Sequence[Event]) -> None:
         """Insert a batch of events, skipping those the ledger already holds."""
         ids = self._ids
-        unknown = {e.actor for e in batch if e.actor not in ids}
-        unknown.update(e.target for e in batch if e.target is not None and e.target not in ids)
+        # In order of first appearance, so identity and person ids follow the input.
+        unknown: dict[str, None] = {}
+        for e in batch:
+            if e.actor not in ids:
+                unknown[e.actor] = None
+            if e.target is not None and e.target not in ids:
+                unknown[e.target] = None
         if unknown:
             self._resolve(unknown)
         import_id, source = self._import_id, self._source
@@ -112,22 +116,19 @@ class EventWriter:
         self.counts.events_added += added
         self.counts.events_present += len(rows) - added
 
-    def _copy_postgres(self, rows: list[tuple[object, ...]]) -> int:
+    def _copy_postgres(self, rows: Sequence[tuple[object, ...]]) -> int:
         """PostgreSQL's fast path: COPY the batch into a temporary table, then insert it,
         skipping keys already present. Row-by-row inserts run ten times slower there."""
         columns = ", ".join(_EVENT_COLUMNS)
         cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
-            if not self._staging_ready:
-                cursor.execute(
-                    "CREATE TEMPORARY TABLE incoming_events (import_id integer, source text, "
-                    "external_id text, kind text, occurred_at bigint, actor_id integer, "
-                    "target_id integer, value double precision, text text, answers text) "
-                    "ON COMMIT DROP"
-                )
-                self._staging_ready = True
-            else:
-                cursor.execute("TRUNCATE incoming_events")
+            cursor.execute(
+                "CREATE TEMPORARY TABLE IF NOT EXISTS incoming_events (import_id integer, "
+                "source text, external_id text, kind text, occurred_at bigint, "
+                "actor_id integer, target_id integer, value double precision, text text, "
+                "answers text) ON COMMIT DROP"
+            )
+            cursor.execute("TRUNCATE incoming_events")
             with cursor.copy(f"COPY incoming_events ({columns}) FROM STDIN") as copy:
                 for row in rows:
                     copy.write_row(row)
@@ -139,7 +140,7 @@ class EventWriter:
         finally:
             cursor.close()
 
-    def _resolve(self, handles: set[str], names: dict[str, str | None] | None = None) -> None:
+    def _resolve(self, handles: Iterable[str], names: dict[str, str | None] | None = None) -> None:
         """Map handles to identity ids, creating identity and person rows for new ones."""
         by_network: dict[str, dict[str, str]] = {}
         for handle in handles:

@@ -5,10 +5,10 @@ the line number attached and a clear error for bytes that are not UTF-8.
 from __future__ import annotations
 
 import gzip
+import io
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
-from io import BufferedReader
 
 from goodwill.errors import SourceError
 from goodwill.sources.base import Source
@@ -25,7 +25,7 @@ def iter_lines(source: Source, path: Path, *, keep_ends: bool = False) -> Iterat
     gzip), so a progress bar's total is the file's size.
     """
     try:
-        raw = path.open("rb", buffering=1 << 20)
+        raw = io.BufferedReader(io.FileIO(path), buffer_size=1 << 20)
     except OSError as exc:
         raise SourceError(f"cannot open: {exc.strerror or exc}", path=path) from exc
     with raw:
@@ -35,7 +35,7 @@ def iter_lines(source: Source, path: Path, *, keep_ends: bool = False) -> Iterat
         source.track(lambda: end)
 
 
-def _decoded_lines(raw: BufferedReader, path: Path, keep_ends: bool) -> Iterator[tuple[int, str]]:
+def _decoded_lines(raw: io.BufferedReader[io.FileIO], path: Path, keep_ends: bool) -> Iterator[tuple[int, str]]:
     """Lines of a plain or gzip stream, decoded one by one so errors name their line."""
     stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == _GZIP_MAGIC else raw
     number = 0
