@@ -8,7 +8,6 @@ run as root.
 
 from __future__ import annotations
 
-import glob
 import os
 import pwd
 import shutil
@@ -23,9 +22,9 @@ __all__ = ["PgServer", "find_bindir", "start_postgres"]
 
 def find_bindir() -> Path | None:
     """The folder holding initdb and postgres, or None when no server is installed."""
-    for candidate in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True):
-        if Path(candidate, "initdb").exists():
-            return Path(candidate)
+    for candidate in sorted(Path("/usr/lib/postgresql").glob("*/bin"), reverse=True):
+        if (candidate / "initdb").exists():
+            return candidate
     found = shutil.which("initdb")
     return Path(found).parent if found else None
 

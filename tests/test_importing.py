@@ -26,7 +26,12 @@ def _write(path: Path, text: str) -> Path:
 def test_import_is_recorded_with_hash_counts_and_status(ledger: Ledger, tmp_path: Path) -> None:
     path = _write(tmp_path / "msgs.txt", ROWS)
     summary = run_import(ledger, "snap-temporal", path)
-    assert (summary.events_read, summary.added, summary.present, summary.identities_added) == (4, 4, 0, 5)
+    assert (summary.events_read, summary.added, summary.present, summary.identities_added) == (
+        4,
+        4,
+        0,
+        5,
+    )
     with ledger.read() as conn:
         row = conn.execute(select(imports)).one()
     assert row.status == "complete"
@@ -55,7 +60,9 @@ def test_bad_record_rolls_back_everything(ledger: Ledger, tmp_path: Path) -> Non
 
 
 def test_skip_bad_sets_records_aside_and_imports_the_rest(ledger: Ledger, tmp_path: Path) -> None:
-    bad = _write(tmp_path / "bad.txt", "7 8 1082040961\n9 x 1082040962\nonly-one-field\n10 11 1082040963\n")
+    bad = _write(
+        tmp_path / "bad.txt", "7 8 1082040961\n9 x 1082040962\nonly-one-field\n10 11 1082040963\n"
+    )
     rejects = tmp_path / "rejects.txt"
     summary = run_import(ledger, "snap-temporal", bad, skip_bad=rejects)
     assert (summary.added, summary.rejected) == (2, 2)
@@ -75,7 +82,9 @@ def test_a_failed_import_leaves_no_reject_files(ledger: Ledger, tmp_path: Path) 
 
 
 def test_checks_before_reading(tmp_path: Path) -> None:
-    with pytest.raises(UnknownSourceError, match="available: csv, jsonl, snap-signed, snap-temporal"):
+    with pytest.raises(
+        UnknownSourceError, match="available: csv, jsonl, snap-signed, snap-temporal"
+    ):
         check_import("nope", tmp_path)
     with pytest.raises(SourceError, match="no such file"):
         check_import("csv", tmp_path / "missing.csv")
@@ -84,7 +93,9 @@ def test_checks_before_reading(tmp_path: Path) -> None:
 
 
 def test_progress_is_reported_up_to_the_file_size(ledger: Ledger, tmp_path: Path) -> None:
-    path = _write(tmp_path / "msgs.txt", "".join(f"{n} {n + 1} {1_082_040_961 + n}\n" for n in range(2_500)))
+    path = _write(
+        tmp_path / "msgs.txt", "".join(f"{n} {n + 1} {1_082_040_961 + n}\n" for n in range(2_500))
+    )
     seen: list[tuple[int, int, int]] = []
     run_import(ledger, "snap-temporal", path, batch_size=1_000, progress=lambda *a: seen.append(a))
     assert [events for _, _, events in seen] == [1_000, 2_000, 2_500]

@@ -30,6 +30,7 @@ __all__ = [
     "Identity",
     "Record",
     "Rejected",
+    "check_network",
     "from_time_us",
     "has_network",
     "now_us",
@@ -74,7 +75,8 @@ def to_time_us(moment: datetime) -> int:
     """
     if moment.tzinfo is None:
         moment = moment.replace(tzinfo=UTC)
-    return (moment - _EPOCH) // timedelta(microseconds=1)
+    span = moment - _EPOCH
+    return (span.days * 86_400 + span.seconds) * 1_000_000 + span.microseconds
 
 
 def from_time_us(time_us: int) -> datetime:
@@ -99,6 +101,19 @@ def has_network(text: str) -> bool:
     """
     network, sep, _ = text.partition(":")
     return bool(sep) and _NETWORK.match(network) is not None
+
+
+def check_network(name: str) -> str:
+    """``name`` if it can name a network, else a ValueError that says what can.
+
+    >>> check_network("Bitcoin OTC")
+    Traceback (most recent call last):
+    ...
+    ValueError: network 'Bitcoin OTC': use lower-case letters, digits, '.', '_' or '-'
+    """
+    if not _NETWORK.match(name):
+        raise ValueError(f"network {name!r}: use lower-case letters, digits, '.', '_' or '-'")
+    return name
 
 
 def split_handle(handle: str) -> tuple[str, str]:

@@ -76,7 +76,12 @@ def test_an_unreadable_database_is_one_line_and_exit_2(tmp_path: Path) -> None:
 
 def test_import_stats_and_a_second_import(db: str, messages: Path) -> None:
     first = json.loads(invoke(db, "import", "snap-temporal", str(messages), "--json"))
-    assert (first["read"], first["added"], first["present"], first["identities_added"]) == (5, 5, 0, 3)
+    assert (first["read"], first["added"], first["present"], first["identities_added"]) == (
+        5,
+        5,
+        0,
+        3,
+    )
     again = json.loads(invoke(db, "import", "snap-temporal", str(messages), "--json"))
     assert (again["added"], again["present"]) == (0, 5)
     figures = json.loads(invoke(db, "stats", "--json"))
@@ -100,7 +105,7 @@ def test_skip_bad_reports_rejected_records(db: str, tmp_path: Path) -> None:
 def test_people_show_merge_and_unmerge(db: str, messages: Path) -> None:
     invoke(db, "import", "snap-temporal", str(messages))
     listed = json.loads(invoke(db, "people", "--json"))
-    assert [p["identities"] for p in listed][0] == ["college:1"]  # the busiest first
+    assert listed[0]["identities"] == ["college:1"]  # the busiest first
     assert listed[0]["events"] == 5
     shown = json.loads(invoke(db, "show", "college:1", "--json"))
     assert len(shown["timeline"]) == 5

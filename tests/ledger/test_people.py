@@ -17,7 +17,14 @@ def _seed(ledger: Ledger) -> None:
         writer = _writer(conn)
         writer.add_events(
             [
-                Event("message", "email:ann@example.com", "email:me@example.com", 10, "m1", text="hello"),
+                Event(
+                    "message",
+                    "email:ann@example.com",
+                    "email:me@example.com",
+                    10,
+                    "m1",
+                    text="hello",
+                ),
                 Event("reply", "mastodon:@ann@a.social", "mastodon:@me@b.social", 20, "m2"),
                 Event("like", "mastodon:@bob@a.social", "mastodon:@me@b.social", 30, "m3"),
             ]
@@ -32,7 +39,10 @@ def test_merge_then_unmerge_restores_both_people(ledger: Ledger) -> None:
         merge_id = merge_people(conn, ann_mail, ann_social, reason="same person", now_us=1)
         assert identity_person(conn, "mastodon:@ann@a.social") == ann_mail
         assert find_person(conn, str(ann_social)) == ann_mail  # old ids still resolve
-        assert {i.account for i in person_identities(conn, ann_mail)} == {"ann@example.com", "@ann@a.social"}
+        assert {i.account for i in person_identities(conn, ann_mail)} == {
+            "ann@example.com",
+            "@ann@a.social",
+        }
         assert {e.kind for e in timeline(conn, ann_mail)} == {"message", "reply"}
     with ledger.write() as conn:
         assert unmerge(conn, merge_id, now_us=2) == (ann_mail, ann_social)

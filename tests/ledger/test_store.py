@@ -36,7 +36,9 @@ def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None
     with open_ledger(url) as ledger, ledger.write() as conn:
         conn.execute(text("INSERT INTO settings (key, value) VALUES ('probe', 'kept')"))
     with open_ledger(url) as ledger, ledger.read() as conn:
-        assert conn.execute(text("SELECT value FROM settings WHERE key = 'probe'")).scalar() == "kept"
+        assert (
+            conn.execute(text("SELECT value FROM settings WHERE key = 'probe'")).scalar() == "kept"
+        )
 
 
 def test_store_folder_is_created(tmp_path: Path) -> None:
@@ -48,7 +50,9 @@ def test_store_folder_is_created(tmp_path: Path) -> None:
 def test_a_file_that_is_not_a_database_is_one_clear_error(tmp_path: Path) -> None:
     bogus = tmp_path / "notes.db"
     bogus.write_text("these are not the bytes of a database\n" * 100)
-    with pytest.raises(StoreError, match=r"cannot open the store .*notes\.db: file is not a database"):
+    with pytest.raises(
+        StoreError, match=r"cannot open the store .*notes\.db: file is not a database"
+    ):
         open_ledger(f"sqlite:///{bogus}")
 
 
@@ -81,3 +85,9 @@ def test_write_transaction_rolls_back_on_error(ledger: Ledger) -> None:
         raise Boom
     with ledger.read() as conn:
         assert conn.execute(text("SELECT count(*) FROM settings")).scalar() == 0
+
+
+def test_head_constant_matches_the_migration_scripts() -> None:
+    from goodwill.ledger.migrate import HEAD
+
+    assert head_revision() == HEAD

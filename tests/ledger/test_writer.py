@@ -15,8 +15,18 @@ from goodwill.ledger.writer import EventWriter
 def _writer(conn, source: str = "test") -> EventWriter:  # type: ignore[no-untyped-def]
     import_id = conn.execute(
         insert(imports).returning(imports.c.id),
-        {"source": source, "path": "-", "sha256": "0" * 64, "status": "running", "started_at": 0,
-         "records_read": 0, "events_added": 0, "events_present": 0, "rejected": 0, "identities_added": 0},
+        {
+            "source": source,
+            "path": "-",
+            "sha256": "0" * 64,
+            "status": "running",
+            "started_at": 0,
+            "records_read": 0,
+            "events_added": 0,
+            "events_present": 0,
+            "rejected": 0,
+            "identities_added": 0,
+        },
     ).scalar_one()
     return EventWriter(conn, source=source, import_id=import_id, now_us=1)
 
@@ -69,13 +79,19 @@ def test_each_new_identity_gets_its_own_person_and_known_ones_are_reused(ledger:
 def test_identity_records_set_names_and_attributes(ledger: Ledger) -> None:
     with ledger.write() as conn:
         writer = _writer(conn)
-        writer.add_identities([Identity("email:ann@example.com", name="Ann Lee", attributes={"city": "Porto"})])
+        writer.add_identities(
+            [Identity("email:ann@example.com", name="Ann Lee", attributes={"city": "Porto"})]
+        )
         writer.add_events([_event(1, "email:ann@example.com", "x:@b")])
     with ledger.read() as conn:
-        row = conn.execute(select(identities).where(identities.c.account == "ann@example.com")).one()
+        row = conn.execute(
+            select(identities).where(identities.c.account == "ann@example.com")
+        ).one()
         assert row.display_name == "Ann Lee"
         assert row.attributes == '{"city": "Porto"}'
-        person = conn.execute(select(people.c.display_name).where(people.c.id == row.person_id)).scalar()
+        person = conn.execute(
+            select(people.c.display_name).where(people.c.id == row.person_id)
+        ).scalar()
         assert person == "Ann Lee"
 
 
@@ -102,6 +118,8 @@ def test_many_new_identities_in_one_batch(ledger: Ledger) -> None:
         assert writer.counts.identities_added == 3_001
     with ledger.read() as conn:
         pairs = conn.execute(
-            select(events.c.external_id, identities.c.account).join(identities, identities.c.id == events.c.actor_id)
+            select(events.c.external_id, identities.c.account).join(
+                identities, identities.c.id == events.c.actor_id
+            )
         ).all()
     assert all(external == f"e{account}" for external, account in pairs)

@@ -8,7 +8,6 @@ from contextlib import contextmanager
 
 from rich.progress import (
     BarColumn,
-    DownloadColumn,
     Progress,
     TaskProgressColumn,
     TextColumn,
@@ -27,10 +26,9 @@ def import_progress(label: str) -> Iterator[ProgressCallback]:
     """A progress bar on stderr; yields the callback :func:`~goodwill.importing.run_import` calls."""
     columns = (
         TextColumn("[bold]{task.description}"),
-        BarColumn(),
+        BarColumn(bar_width=24),
         TaskProgressColumn(),
-        DownloadColumn(),
-        TextColumn("{task.fields[events]:>12,} events  {task.fields[rate]:>9,.0f} events/s"),
+        TextColumn("{task.fields[events]:>11,} events {task.fields[rate]:>8,.0f}/s"),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
     )

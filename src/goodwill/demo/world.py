@@ -75,6 +75,7 @@ def generate(directory: Path, *, seed: int = 7, year: int = 2025, scale: int = 1
     _play(stage, scale)
     drafts = line.finish()
     used = line.used_handles()
+    directory = Path(directory)
     directory.mkdir(parents=True, exist_ok=True)
     events_path, truth_path = directory / "events.jsonl", directory / "truth.json"
     people = [p for p in cast if any(h in used for h in p.handles)]

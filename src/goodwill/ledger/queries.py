@@ -34,16 +34,14 @@ def stats(conn: Connection) -> dict[str, Any]:
     by_kind: dict[str, int] = dict(
         conn.execute(
             select(events.c.kind, func.count()).group_by(events.c.kind).order_by(events.c.kind)
-        )
-        .all()
+        ).all()
     )
     by_source: dict[str, int] = dict(
         conn.execute(
             select(events.c.source, func.count())
             .group_by(events.c.source)
             .order_by(events.c.source)
-        )
-        .all()
+        ).all()
     )
     first, last = conn.execute(
         select(func.min(events.c.occurred_at), func.max(events.c.occurred_at))

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import gzip
 import io
+import re
 import zlib
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,7 +14,7 @@ from pathlib import Path
 from goodwill.errors import SourceError
 from goodwill.sources.base import Source
 
-__all__ = ["epoch_us", "iter_lines"]
+__all__ = ["epoch_us", "is_node_id", "iter_lines"]
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
@@ -30,12 +31,16 @@ def iter_lines(source: Source, path: Path, *, keep_ends: bool = False) -> Iterat
         raise SourceError(f"cannot open: {exc.strerror or exc}", path=path) from exc
     with raw:
         source.track(raw.tell)
-        yield from _decoded_lines(raw, path, keep_ends)
-        end = raw.tell()
-        source.track(lambda: end)
+        try:
+            yield from _decoded_lines(raw, path, keep_ends)
+        finally:
+            end = raw.tell()
+            source.track(lambda: end)  # the file closes next; its last position stays
 
 
-def _decoded_lines(raw: io.BufferedReader[io.FileIO], path: Path, keep_ends: bool) -> Iterator[tuple[int, str]]:
+def _decoded_lines(
+    raw: io.BufferedReader[io.FileIO], path: Path, keep_ends: bool
+) -> Iterator[tuple[int, str]]:
     """Lines of a plain or gzip stream, decoded one by one so errors name their line."""
     stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == _GZIP_MAGIC else raw
     number = 0
@@ -60,23 +65,40 @@ def _decoded_lines(raw: io.BufferedReader[io.FileIO], path: Path, keep_ends: boo
 def epoch_us(text: str) -> int:
     """Exact microseconds for epoch seconds written as text, without float rounding.
 
+    Only plain decimal numbers are accepted, within the years 1 to 9999, so a time that no
+    calendar can show never reaches the ledger.
+
     >>> epoch_us("1289241911.72836")
     1289241911728360
-    >>> epoch_us("1082040961")
+    >>> epoch_us(" 1082040961 ")
     1082040961000000
     >>> epoch_us("-1.5")
     -1500000
     >>> epoch_us("12a")
     Traceback (most recent call last):
     ...
-    ValueError: invalid literal for int() with base 10: '12a'
+    ValueError: time '12a' is not a number of epoch seconds
     """
-    if "." not in text:
-        return int(text) * 1_000_000
-    whole, _, fraction = text.partition(".")
-    negative = whole.startswith("-")
-    micros = int(fraction[:6].ljust(6, "0")) if fraction else 0
-    if fraction and not fraction.isdigit():
-        raise ValueError(f"not a number of seconds: {text!r}")
-    value = abs(int(whole)) * 1_000_000 + micros
-    return -value if negative else value
+    match = _EPOCH_SECONDS.match(text)
+    if match is None:
+        raise ValueError(f"time {text!r} is not a number of epoch seconds")
+    sign, whole, fraction = match.groups()
+    value = int(whole) * 1_000_000 + (int(fraction[:6].ljust(6, "0")) if fraction else 0)
+    if value > (_BEFORE_US if sign == "-" else _AFTER_US):
+        raise ValueError(f"time {text!r} is outside the years 1 to 9999")
+    return -value if sign == "-" else value
+
+
+# ASCII digits only: str.isdigit() would also take '²' and other scripts' digits.
+_EPOCH_SECONDS = re.compile(r"\s*([+-]?)([0-9]+)(?:\.([0-9]*))?\s*\Z", re.ASCII)
+_BEFORE_US = 62_135_596_800 * 1_000_000  # from the epoch back to 0001-01-01
+_AFTER_US = 253_402_300_799 * 1_000_000  # from the epoch on to 9999-12-31T23:59:59
+
+
+def is_node_id(text: str) -> bool:
+    """Whether ``text`` is a whole-number node id in ASCII digits.
+
+    >>> is_node_id("42"), is_node_id("²"), is_node_id("")
+    (True, False, False)
+    """
+    return text.isascii() and text.isdigit()

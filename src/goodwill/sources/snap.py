@@ -11,15 +11,16 @@ name (``soc-sign-bitcoinotc``), so two datasets never share accounts by accident
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterator
 from pathlib import Path
 from typing import ClassVar
 
 from goodwill.errors import SourceError
-from goodwill.events import KINDS, Event, Record, Rejected
+from goodwill.events import KINDS, Event, Record, Rejected, check_network
 from goodwill.sources.base import Source
-from goodwill.sources.inputs import epoch_us, iter_lines
+from goodwill.sources.inputs import epoch_us, is_node_id, iter_lines
 from goodwill.sources.keys import RepeatKeys
 
 __all__ = ["SnapSignedSource", "SnapTemporalSource", "network_for"]
@@ -37,7 +38,10 @@ def network_for(path: Path, override: str | None) -> str:
     'collegemsg'
     """
     if override:
-        return override
+        try:
+            return check_network(override)
+        except ValueError as exc:
+            raise SourceError(f"option {exc}", path=path) from None
     name = path.name
     for suffix in (".gz", ".txt", ".csv", ".tsv", ".edges"):
         name = name.removesuffix(suffix)
@@ -74,16 +78,15 @@ class SnapSignedSource(Source):
                 )
                 continue
             source_node, target_node, rating, time = fields
-            if not (source_node.isdigit() and target_node.isdigit()):
-                source_node, target_node, time = (
-                    source_node.strip(),
-                    target_node.strip(),
-                    time.strip(),
-                )
+            if not (is_node_id(source_node) and is_node_id(target_node)):
+                source_node, target_node = source_node.strip(), target_node.strip()
+            time = time.strip()
             try:
-                if not (source_node.isdigit() and target_node.isdigit()):
+                if not (is_node_id(source_node) and is_node_id(target_node)):
                     raise ValueError("SOURCE and TARGET must be whole-number node ids")
                 value = float(rating)
+                if not math.isfinite(value):
+                    raise ValueError(f"RATING {rating.strip()!r} is not a finite number")
                 time_us = epoch_us(time)
             except ValueError as exc:
                 yield Rejected(f"line {number}", f"{exc} (SOURCE,TARGET,RATING,TIME)", line)
@@ -144,7 +147,7 @@ class SnapTemporalSource(Source):
                     continue
                 kind = _TWITTER_CODES[code]
             try:
-                if not (src.isdigit() and tgt.isdigit()):
+                if not (is_node_id(src) and is_node_id(tgt)):
                     raise ValueError("SRC and TGT must be whole-number node ids")
                 time_us = epoch_us(time)
             except ValueError as exc:

@@ -30,13 +30,25 @@ from __future__ import annotations
 
 import csv
 import json
+import math
+import operator
+import re
 from collections.abc import Iterator, Mapping
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, ClassVar
 
 from goodwill.errors import SourceError
-from goodwill.events import KINDS, Event, Identity, Record, Rejected, has_network, to_time_us
+from goodwill.events import (
+    KINDS,
+    Event,
+    Identity,
+    Record,
+    Rejected,
+    check_network,
+    has_network,
+    split_handle,
+)
 from goodwill.sources.base import Source
 from goodwill.sources.inputs import epoch_us, iter_lines
 from goodwill.sources.keys import RepeatKeys, content_key
@@ -56,6 +68,10 @@ COLUMNS = (
     "target_name",
 )
 _REQUIRED = ("time", "kind", "actor")
+_EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+_NAIVE_EPOCH = datetime(1970, 1, 1)  # naive times are UTC
+# A plain decimal number is epoch seconds; ISO 8601, even its basic form, has a T, - or :.
+_LOOKS_LIKE_EPOCH = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*\Z", re.ASCII)
 _OPTIONS = {"network": "network for accounts given without one (e.g. email)"}
 
 
@@ -70,41 +86,58 @@ def parse_time(text: str) -> int:
     True
     >>> parse_time("2024-06-01T11:30:00+02:00") == parse_time("2024-06-01 09:30:00")
     True
+    >>> parse_time("20240601T093000Z") == parse_time("1717234200.0")
+    True
     """
-    text = text.strip()
-    if not text:
-        raise BadRecord("time is empty")
-    if text[0].isdigit() and "-" not in text and ":" not in text:
+    if _LOOKS_LIKE_EPOCH.match(text):
         try:
             return epoch_us(text)
-        except ValueError:
-            raise BadRecord(f"time {text!r} is not epoch seconds or ISO 8601") from None
+        except ValueError as exc:
+            raise BadRecord(str(exc)) from None
     try:
-        moment = datetime.fromisoformat(text)
+        moment = datetime.fromisoformat(text.strip())
     except ValueError:
-        raise BadRecord(f"time {text!r} is not ISO 8601 (e.g. 2024-06-01T09:30:00Z)") from None
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return to_time_us(moment)
+        message = (
+            "time is empty"
+            if not text.strip()
+            else f"time {text!r} is not ISO 8601 (e.g. 2024-06-01T09:30:00Z) or epoch seconds"
+        )
+        raise BadRecord(message) from None
+    span = moment - (_EPOCH if moment.tzinfo is not None else _NAIVE_EPOCH)
+    return (span.days * 86_400 + span.seconds) * 1_000_000 + span.microseconds
 
 
 class _RowMaker:
     """Turns one row's fields into records; shared by CSV and JSON lines."""
 
     def __init__(self, network: str | None) -> None:
+        if network is not None:
+            try:
+                check_network(network)
+            except ValueError as exc:
+                raise SourceError(f"option {exc}") from None
         self._network = network
         self._keys = RepeatKeys()
         self._names: dict[str, str] = {}
+        self._handles: dict[str, str] = {}  # as written -> handle; bounded by identities
 
-    def handle(self, field: str, text: str) -> str:
-        text = text.strip()
-        if has_network(text):
-            return text
-        if not self._network:
-            raise BadRecord(
-                f"{field} {text!r} has no network; write network:account or pass --option network=NAME"
-            )
-        return f"{self._network}:{text}"
+    def handle(self, field: str, written: str) -> str:
+        known = self._handles.get(written)
+        if known is not None:
+            return known
+        text = written.strip()
+        if not has_network(text):
+            if not self._network:
+                raise BadRecord(
+                    f"{field} {text!r} has no network; write network:account or pass --option network=NAME"
+                )
+            text = f"{self._network}:{text}"
+        try:
+            split_handle(text)
+        except ValueError as exc:
+            raise BadRecord(f"{field}: {exc}") from None
+        self._handles[written] = text
+        return text
 
     def records(
         self,
@@ -119,40 +152,44 @@ class _RowMaker:
         actor_name: str,
         target_name: str,
     ) -> list[Record]:
-        if not actor.strip():
-            raise BadRecord("actor is empty")
-        kind = kind.strip()
         if kind not in KINDS:
-            raise BadRecord(f"kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
+            kind = kind.strip()
+            if kind not in KINDS:
+                raise BadRecord(f"kind {kind!r} is not one of {', '.join(sorted(KINDS))}")
+        if not actor or actor.isspace():
+            raise BadRecord("actor is empty")
         time_us = parse_time(time)
         actor_handle = self.handle("actor", actor)
-        target_handle = self.handle("target", target) if target.strip() else None
+        target_handle = self.handle("target", target) if target and not target.isspace() else None
         number: float | None = None
-        if value.strip():
+        if value and not value.isspace():
             try:
                 number = float(value)
             except ValueError:
                 raise BadRecord(f"value {value!r} is not a number") from None
+            if not math.isfinite(number):
+                raise BadRecord(f"value {value!r} is not a finite number")
         external_id = event_id.strip() or self._keys.key(
             time, content_key(time, kind, actor_handle, target_handle or "", value, text, answers)
         )
+        event = Event(
+            kind,
+            actor_handle,
+            target_handle,
+            time_us,
+            external_id,
+            number,
+            text or None,
+            answers.strip() or None,
+        )
+        if not (actor_name or target_name):
+            return [event]
         out: list[Record] = []
         for handle, name in ((actor_handle, actor_name), (target_handle, target_name)):
             if handle and name and self._names.get(handle) != name:
                 self._names[handle] = name
                 out.append(Identity(handle, name=name))
-        out.append(
-            Event(
-                kind,
-                actor_handle,
-                target_handle,
-                time_us,
-                external_id,
-                value=number,
-                text=text or None,
-                answers=answers.strip() or None,
-            )
-        )
+        out.append(event)
         return out
 
 
@@ -170,7 +207,7 @@ class CsvSource(Source):
         lines = (text for _, text in iter_lines(self, path, keep_ends=True))
         reader = csv.reader(lines, strict=True)
         try:
-            header = [h.strip().lstrip("\ufeff") for h in next(reader)]
+            header = [h.lstrip("\ufeff").strip() for h in next(reader)]
         except StopIteration:
             return
         except csv.Error as exc:
@@ -182,8 +219,9 @@ class CsvSource(Source):
                 f"columns are {', '.join(COLUMNS)} (time, kind, actor required)",
                 path=path,
             )
-        index = [header.index(c) if c in header else -1 for c in COLUMNS]
         width = len(header)
+        # Absent columns read the empty string appended to every row at position ``width``.
+        pick = operator.itemgetter(*(header.index(c) if c in header else width for c in COLUMNS))
         while True:
             start = reader.line_num + 1
             try:
@@ -202,9 +240,10 @@ class CsvSource(Source):
                 )
                 continue
             try:
-                yield from maker.records(*(row[i] if i >= 0 else "" for i in index))
+                row.append("")
+                yield from maker.records(*pick(row))
             except BadRecord as exc:
-                yield Rejected(f"line {start}", str(exc), ",".join(row))
+                yield Rejected(f"line {start}", str(exc), ",".join(row[:width]))
 
 
 class JsonlSource(Source):
@@ -227,11 +266,14 @@ class JsonlSource(Source):
                     yield _identity(obj, maker)
                 else:
                     yield from maker.records(*(_text(obj, c) for c in COLUMNS))
-            except (BadRecord, json.JSONDecodeError, RecursionError) as exc:
-                reason = (
-                    f"not valid JSON ({exc})" if isinstance(exc, json.JSONDecodeError) else str(exc)
-                )
-                yield Rejected(f"line {number}", reason or "nested too deeply", line)
+            except (ValueError, RecursionError) as exc:  # JSONDecodeError and BadRecord too
+                if isinstance(exc, BadRecord):
+                    reason = str(exc)
+                elif isinstance(exc, RecursionError):
+                    reason = "not readable JSON: nested too deeply"
+                else:
+                    reason = f"not valid JSON ({exc})"
+                yield Rejected(f"line {number}", reason, line)
 
 
 def _text(obj: Mapping[str, Any], key: str) -> str:
