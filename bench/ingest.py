@@ -31,6 +31,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import importlib
 import json
 import os
 import platform
@@ -44,15 +45,16 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager, contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
+from types import ModuleType
 from typing import Any
 
 from rich.console import Console
 from rich.table import Table
-from synthetic import write_events_csv
 
 from goodwill import ImportSummary, open_ledger, run_import
 from goodwill.events import Event
 from goodwill.sources.registry import source_class
+from synthetic import write_events_csv
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
@@ -213,7 +215,7 @@ def sqlite_ceiling(rows: list[Row], folder: Path) -> float:
 def measure_baselines(inp: Input, repeats: int, console: Console) -> Baselines:
     """Parse-only rate, then the SQLite ceiling as the median of ``repeats`` fresh files."""
     events, seconds = parse_only(inp)
-    base = Baselines(inp.label, events, seconds, events / seconds)
+    base = Baselines(inp.label, events, seconds, per_second(events, seconds))
     console.print(f"  {inp.label}: parse only {seconds:.2f} s ({base.parse_rate:,.0f} events/s)")
     rows = event_rows(inp)
     for n in range(repeats):
@@ -248,12 +250,10 @@ def postgres_backend(console: Console, wanted: bool) -> Iterator[Backend | None]
         console.print("[yellow]skipping PostgreSQL: --no-postgres[/]")
         yield None
         return
-    sys.path.insert(0, str(ROOT))
     import psycopg
 
-    from tests.pgserver import find_bindir, start_postgres
-
-    bindir = find_bindir()
+    pgserver = pgserver_module()
+    bindir = pgserver.find_bindir()
     if bindir is None:
         console.print(
             "[yellow]skipping PostgreSQL: no server installed (apt-get install postgresql)[/]"
@@ -261,7 +261,7 @@ def postgres_backend(console: Console, wanted: bool) -> Iterator[Backend | None]
         yield None
         return
     try:
-        server = start_postgres(bindir)
+        server = pgserver.start_postgres(bindir)
     except RuntimeError as exc:
         console.print(f"[yellow]skipping PostgreSQL: {exc}[/]")
         yield None
@@ -286,12 +286,16 @@ def postgres_backend(console: Console, wanted: bool) -> Iterator[Backend | None]
         server.stop()
 
 
+def pgserver_module() -> ModuleType:
+    """The tests' throwaway-cluster helper, tests/pgserver.py."""
+    if str(ROOT) not in sys.path:
+        sys.path.insert(0, str(ROOT))
+    return importlib.import_module("tests.pgserver")
+
+
 def postgres_version() -> str | None:
     """The installed server's version line, when there is one."""
-    sys.path.insert(0, str(ROOT))
-    from tests.pgserver import find_bindir
-
-    bindir = find_bindir()
+    bindir = pgserver_module().find_bindir()
     if bindir is None:
         return None
     done = subprocess.run(
@@ -484,8 +488,9 @@ def main(argv: list[str] | None = None) -> int:
     info = machine()
     console.print(
         f"Machine: {info['cpus']} CPUs, Python {info['python']}, SQLite {info['sqlite']}, "
-        f"{info['postgresql'] or 'no PostgreSQL server'}; {info['platform']}"
+        f"{info['postgresql'] or 'no PostgreSQL server installed'}"
     )
+    console.print(f"Platform: {info['platform']}")
     with (
         tempfile.TemporaryDirectory(prefix="gw-bench-") as folder,
         postgres_backend(console, not args.no_postgres) as postgres,

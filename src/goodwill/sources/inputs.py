@@ -26,7 +26,7 @@ def iter_lines(source: Source, path: Path, *, keep_ends: bool = False) -> Iterat
     gzip), so a progress bar's total is the file's size.
     """
     try:
-        raw = io.BufferedReader(io.FileIO(path), buffer_size=1 << 20)
+        raw = io.BufferedReader(io.FileIO(path), buffer_size=1 << 16)
     except OSError as exc:
         raise SourceError(f"cannot open: {exc.strerror or exc}", path=path) from exc
     with raw:
