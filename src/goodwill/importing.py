@@ -9,18 +9,15 @@ The ``imports`` row written at the end records the file's sha256 and the counts.
 from __future__ import annotations
 
 import hashlib
-import json
 import time
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from sqlalchemy import insert, update
-
 from goodwill.errors import SourceError
 from goodwill.events import Event, Identity, Rejected, now_us
-from goodwill.ledger.schema import imports
+from goodwill.ledger.imports import begin_import, finish_import
 from goodwill.ledger.store import Ledger
 from goodwill.ledger.writer import EventWriter
 from goodwill.sources.base import Source
@@ -139,23 +136,13 @@ def run_import(
     try:
         with ledger.write() as conn:
             now = now_us()
-            import_id = int(
-                conn.execute(
-                    insert(imports).returning(imports.c.id),
-                    {
-                        "source": source_name,
-                        "path": str(path.resolve()),
-                        "sha256": sha256,
-                        "options": json.dumps(dict(options or {}), sort_keys=True),
-                        "status": "running",
-                        "started_at": now,
-                        "records_read": 0,
-                        "events_added": 0,
-                        "events_present": 0,
-                        "rejected": 0,
-                        "identities_added": 0,
-                    },
-                ).scalar_one()
+            import_id = begin_import(
+                conn,
+                source=source_name,
+                path=str(path.resolve()),
+                sha256=sha256,
+                options=options,
+                now_us=now,
             )
             writer = EventWriter(conn, source=source_name, import_id=import_id, now_us=now)
             batch: list[Event] = []
@@ -196,18 +183,13 @@ def run_import(
                     )
             flush()
             counts = writer.counts
-            conn.execute(
-                update(imports)
-                .where(imports.c.id == import_id)
-                .values(
-                    status="complete",
-                    finished_at=now_us(),
-                    records_read=events_read + rejected,
-                    events_added=counts.events_added,
-                    events_present=counts.events_present,
-                    rejected=rejected,
-                    identities_added=counts.identities_added,
-                )
+            finish_import(
+                conn,
+                import_id,
+                counts=counts,
+                rejected=rejected,
+                events_read=events_read,
+                now_us=now_us(),
             )
         ok = True
     finally:

@@ -3,31 +3,18 @@
 from __future__ import annotations
 
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import Connection, func, select
 
 from goodwill.errors import SourceError
 from goodwill.events import Event, Identity
 from goodwill.ledger import Ledger
-from goodwill.ledger.schema import events, identities, imports, people
+from goodwill.ledger.imports import begin_import
+from goodwill.ledger.schema import events, identities, people
 from goodwill.ledger.writer import EventWriter
 
 
-def _writer(conn, source: str = "test") -> EventWriter:  # type: ignore[no-untyped-def]
-    import_id = conn.execute(
-        insert(imports).returning(imports.c.id),
-        {
-            "source": source,
-            "path": "-",
-            "sha256": "0" * 64,
-            "status": "running",
-            "started_at": 0,
-            "records_read": 0,
-            "events_added": 0,
-            "events_present": 0,
-            "rejected": 0,
-            "identities_added": 0,
-        },
-    ).scalar_one()
+def _writer(conn: Connection, source: str = "test") -> EventWriter:
+    import_id = begin_import(conn, source=source, path="-", sha256="0" * 64, options=None, now_us=0)
     return EventWriter(conn, source=source, import_id=import_id, now_us=1)
 
 

@@ -15,19 +15,9 @@ from goodwill.errors import SourceError
 from goodwill.events import Event, Record, Rejected
 from goodwill.sources.base import Source
 from goodwill.sources.snap import SnapSignedSource, SnapTemporalSource
+from tests.sources.files import read, write
 
 # --- helpers ---------------------------------------------------------------------------------
-
-
-def write(path: Path, text: str, *, compress: bool = False) -> Path:
-    """Write ``text`` as UTF-8 to ``path``, gzip-compressed if asked."""
-    data = text.encode("utf-8")
-    path.write_bytes(gzip.compress(data) if compress else data)
-    return path
-
-
-def read(source: Source, path: Path) -> list[Record]:
-    return list(source.records(path))
 
 
 def signed(path: Path, **options: str) -> list[Record]:

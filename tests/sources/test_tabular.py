@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import csv
-import gzip
 import io
 import json
 import tempfile
@@ -18,8 +17,8 @@ from hypothesis import strategies as st
 
 from goodwill.errors import SourceError
 from goodwill.events import KINDS, Event, Identity, Record, Rejected, from_time_us, to_time_us
-from goodwill.sources.base import Source
 from goodwill.sources.tabular import COLUMNS, CsvSource, JsonlSource
+from tests.sources.files import read, write
 
 # --- helpers ---------------------------------------------------------------------------------
 
@@ -38,16 +37,6 @@ def csv_text(header: Sequence[str], rows: Sequence[Sequence[object]]) -> str:
 
 def jsonl_text(objects: Sequence[object]) -> str:
     return "".join(json.dumps(obj, ensure_ascii=False) + "\n" for obj in objects)
-
-
-def write(path: Path, text: str, *, compress: bool = False) -> Path:
-    data = text.encode("utf-8")
-    path.write_bytes(gzip.compress(data) if compress else data)
-    return path
-
-
-def read(source: Source, path: Path) -> list[Record]:
-    return list(source.records(path))
 
 
 def read_csv(path: Path, **options: str) -> list[Record]:

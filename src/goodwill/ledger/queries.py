@@ -255,48 +255,26 @@ def reciprocal_contacts(
         person_id = owner_person(conn)
         if person_id is None:
             raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
-    own = select(identities.c.id).where(identities.c.person_id == person_id).scalar_subquery()
-    other = identities.alias("other")
-    outgoing = (
-        select(
-            other.c.person_id.label("pid"),
-            func.count().label("out_n"),
-            func.max(events.c.occurred_at).label("last"),
-        )
-        .join(other, other.c.id == events.c.target_id)
-        .where(events.c.actor_id.in_(own), other.c.person_id != person_id)
-        .group_by(other.c.person_id)
-        .subquery()
-    )
-    incoming = (
-        select(
-            other.c.person_id.label("pid"),
-            func.count().label("in_n"),
-            func.max(events.c.occurred_at).label("last"),
-        )
-        .join(other, other.c.id == events.c.actor_id)
-        .where(events.c.target_id.in_(own), other.c.person_id != person_id)
-        .group_by(other.c.person_id)
-        .subquery()
-    )
+    outgoing = _exchange_counts(person_id, outgoing=True)
+    incoming = _exchange_counts(person_id, outgoing=False)
     weaker = (
-        func.min(outgoing.c.out_n, incoming.c.in_n)
+        func.min(outgoing.c.n, incoming.c.n)
         if conn.dialect.name == "sqlite"
-        else func.least(outgoing.c.out_n, incoming.c.in_n)
+        else func.least(outgoing.c.n, incoming.c.n)
     )
     rows = conn.execute(
         select(
             people.c.id,
             people.c.display_name,
-            outgoing.c.out_n,
-            incoming.c.in_n,
+            outgoing.c.n.label("out_n"),
+            incoming.c.n.label("in_n"),
             outgoing.c.last,
             incoming.c.last.label("last_in"),
         )
         .join(outgoing, outgoing.c.pid == people.c.id)
         .join(incoming, incoming.c.pid == people.c.id)
         .where(and_(people.c.merged_into.is_(None)))
-        .order_by(weaker.desc(), (outgoing.c.out_n + incoming.c.in_n).desc(), people.c.id)
+        .order_by(weaker.desc(), (outgoing.c.n + incoming.c.n).desc(), people.c.id)
         .limit(limit)
     ).all()
     return [
@@ -309,3 +287,26 @@ def reciprocal_contacts(
         }
         for r in rows
     ]
+
+
+def _exchange_counts(person_id: int, *, outgoing: bool) -> Any:
+    """Per counterpart person: how many events went one way between them and ``person_id``
+    (``n``) and when the latest was (``last``)."""
+    own = select(identities.c.id).where(identities.c.person_id == person_id).scalar_subquery()
+    other = identities.alias("other")
+    mine, theirs = (
+        (events.c.actor_id, events.c.target_id)
+        if outgoing
+        else (events.c.target_id, events.c.actor_id)
+    )
+    return (
+        select(
+            other.c.person_id.label("pid"),
+            func.count().label("n"),
+            func.max(events.c.occurred_at).label("last"),
+        )
+        .join(other, other.c.id == theirs)
+        .where(mine.in_(own), other.c.person_id != person_id)
+        .group_by(other.c.person_id)
+        .subquery()
+    )
