@@ -99,15 +99,6 @@ def upgrade() -> None:
         sa.Column("value", sa.Float(), nullable=True),
         sa.Column("text", sa.Text(), nullable=True),
         sa.Column("answers", sa.String(length=512), nullable=True),
-        sa.ForeignKeyConstraint(
-            ["actor_id"], ["identities.id"], name=op.f("fk_events_actor_id_identities")
-        ),
-        sa.ForeignKeyConstraint(
-            ["import_id"], ["imports.id"], name=op.f("fk_events_import_id_imports")
-        ),
-        sa.ForeignKeyConstraint(
-            ["target_id"], ["identities.id"], name=op.f("fk_events_target_id_identities")
-        ),
         sa.PrimaryKeyConstraint("id", name=op.f("pk_events")),
         sa.UniqueConstraint("source", "external_id", name=op.f("uq_events_source_external_id")),
     )
