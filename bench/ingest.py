@@ -53,6 +53,7 @@ from rich.table import Table
 
 from goodwill import ImportSummary, open_ledger, run_import
 from goodwill.events import Event
+from goodwill.ledger.writer import insert_events_sql
 from goodwill.sources.registry import source_class
 from synthetic import write_events_csv
 
@@ -63,23 +64,7 @@ TARGET_EVENTS = 1_000_000
 TARGET_RATE = 200_000  # events/s into SQLite for the 1M-event file (the target)
 BATCH = 10_000
 CACHE_PAGES = -65_536  # the ledger's own PRAGMA cache_size
-EVENT_COLUMNS = (
-    "import_id",
-    "source",
-    "external_id",
-    "kind",
-    "occurred_at",
-    "actor_id",
-    "target_id",
-    "value",
-    "text",
-    "answers",
-)
-INSERT_SQL = (
-    f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
-    f"VALUES ({', '.join('?' * len(EVENT_COLUMNS))}) "
-    "ON CONFLICT (source, external_id) DO NOTHING"
-)
+INSERT_SQL = insert_events_sql("qmark")  # the very statement the SQLite writer runs
 
 Row = tuple[object, ...]
 #: A fresh, empty store for one import: yields its URL, removes it afterwards.

@@ -32,10 +32,17 @@ from goodwill.errors import SourceError
 from goodwill.events import KINDS, Event, Identity, split_handle
 from goodwill.ledger.schema import identities, people
 
-__all__ = ["EventWriter", "WriteCounts", "allocate_ids", "bulk_insert"]
+__all__ = [
+    "EVENT_COLUMNS",
+    "EventWriter",
+    "WriteCounts",
+    "allocate_ids",
+    "bulk_insert",
+    "insert_events_sql",
+]
 
 _LOOKUP_CHUNK = 500  # accounts per lookup; ten times as many in one PostgreSQL array
-_EVENT_COLUMNS = (
+EVENT_COLUMNS = (
     "import_id",
     "source",
     "external_id",
@@ -68,7 +75,7 @@ class EventWriter:
         self._now_us = now_us
         self._ids: dict[str, int] = {}
         self.counts = WriteCounts()
-        self._insert_sql = _insert_events_sql(conn.dialect.paramstyle)
+        self._insert_sql = insert_events_sql(conn.dialect.paramstyle)
 
     def add_identities(self, infos: Iterable[Identity]) -> None:
         """Record what a source knows about accounts: their display names and attributes."""
@@ -134,7 +141,7 @@ class EventWriter:
     def _copy_postgres(self, rows: Sequence[tuple[object, ...]]) -> int:
         """PostgreSQL's fast path: COPY the batch into a temporary table, then insert it,
         skipping keys already present. Row-by-row inserts run ten times slower there."""
-        columns = ", ".join(_EVENT_COLUMNS)
+        columns = ", ".join(EVENT_COLUMNS)
         cursor = self._conn.connection.driver_connection.cursor()  # type: ignore[union-attr]
         try:
             cursor.execute(
@@ -270,13 +277,13 @@ def allocate_ids(conn: Connection, table: Table, count: int) -> list[int]:
     return list(range(start, start + count))
 
 
-def _insert_events_sql(paramstyle: str) -> str:
+def insert_events_sql(paramstyle: str) -> str:
     """The batched event insert in the driver's own parameter style, skipping duplicates."""
     marker = {"qmark": "?", "format": "%s", "pyformat": "%s"}.get(paramstyle)
     if marker is None:
         raise NotImplementedError(f"driver parameter style {paramstyle!r} is not supported")
     return (
-        f"INSERT INTO events ({', '.join(_EVENT_COLUMNS)}) "
-        f"VALUES ({', '.join([marker] * len(_EVENT_COLUMNS))}) "
+        f"INSERT INTO events ({', '.join(EVENT_COLUMNS)}) "
+        f"VALUES ({', '.join([marker] * len(EVENT_COLUMNS))}) "
         "ON CONFLICT (source, external_id) DO NOTHING"
     )
