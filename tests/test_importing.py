@@ -100,3 +100,11 @@ def test_progress_is_reported_up_to_the_file_size(ledger: Ledger, tmp_path: Path
     run_import(ledger, "snap-temporal", path, batch_size=1_000, progress=lambda *a: seen.append(a))
     assert [events for _, _, events in seen] == [1_000, 2_000, 2_500]
     assert seen[-1][:2] == (path.stat().st_size, path.stat().st_size)
+
+
+def test_bad_options_fail_before_any_reading(tmp_path: Path) -> None:
+    path = _write(tmp_path / "odd.txt", "1 2 1082040961\n")
+    with pytest.raises(SourceError, match="option kind='wave' is not an event kind"):
+        check_import("snap-temporal", path, {"kind": "wave"})
+    with pytest.raises(SourceError, match="option network 'My Mail'"):
+        check_import("csv", path, {"network": "My Mail"})

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import IO
 
 from goodwill.errors import SourceError
-from goodwill.events import Event, Identity, Rejected, now_us
+from goodwill.events import Event, Identity, Record, Rejected, now_us
 from goodwill.ledger.imports import begin_import, finish_import
 from goodwill.ledger.store import Ledger
 from goodwill.ledger.writer import EventWriter
@@ -114,6 +114,67 @@ def check_import(source_name: str, path: Path, options: Mapping[str, str] | None
     return source
 
 
+class _Batches:
+    """The records of one import on their way to the writer: events and identities in
+    batches, rejected records to the reject log or, without one, to an error."""
+
+    def __init__(
+        self,
+        writer: EventWriter,
+        source: Source,
+        path: Path,
+        rejects: _RejectLog | None,
+        *,
+        batch_size: int,
+        progress: Progress | None,
+    ) -> None:
+        self.writer, self.source, self.path, self.rejects = writer, source, path, rejects
+        self.batch_size, self.progress = batch_size, progress
+        self.total = path.stat().st_size if path.is_file() else 0
+        self.events: list[Event] = []
+        self.names: list[Identity] = []
+        self.events_read = 0
+        self.rejected = 0
+        self.shown: list[Rejected] = []
+
+    def take(self, record: Record) -> None:
+        if isinstance(record, Event):
+            self.events.append(record)
+            self.events_read += 1
+            if len(self.events) >= self.batch_size:
+                self.flush()
+        elif isinstance(record, Identity):
+            self.names.append(record)
+        elif isinstance(record, Rejected):
+            if self.rejects is None:
+                raise SourceError(
+                    f"{record.location}: {record.reason}; nothing was imported "
+                    "(fix the record, or pass --skip-bad FILE to set such records aside)",
+                    path=self.path,
+                )
+            self.rejected += 1
+            self.rejects.write(record)
+            if len(self.shown) < _SHOWN_REJECTS:
+                self.shown.append(record)
+        else:
+            raise SourceError(
+                f"source {self.source.name!r} yielded {type(record).__name__}, not a record"
+            )
+
+    def flush(self) -> None:
+        try:
+            if self.names:
+                self.writer.add_identities(self.names)
+                self.names.clear()
+            if self.events:
+                self.writer.add_events(self.events)
+                self.events.clear()
+        except SourceError as exc:  # the writer knows the record, not the file
+            raise SourceError(f"{exc.detail}; nothing was imported", path=self.path) from exc
+        if self.progress is not None:
+            self.progress(self.source.bytes_read(), self.total, self.events_read)
+
+
 def run_import(
     ledger: Ledger,
     source_name: str,
@@ -128,10 +189,7 @@ def run_import(
     source = check_import(source_name, path, options)
     started = time.perf_counter()
     sha256 = file_sha256(path)
-    total = path.stat().st_size if path.is_file() else 0
     rejects = _RejectLog(skip_bad) if skip_bad is not None else None
-    shown: list[Rejected] = []
-    events_read = rejected = 0
     ok = False
     try:
         with ledger.write() as conn:
@@ -145,50 +203,18 @@ def run_import(
                 now_us=now,
             )
             writer = EventWriter(conn, source=source_name, import_id=import_id, now_us=now)
-            batch: list[Event] = []
-            names: list[Identity] = []
-
-            def flush() -> None:
-                if names:
-                    writer.add_identities(names)
-                    names.clear()
-                if batch:
-                    writer.add_events(batch)
-                    batch.clear()
-                if progress is not None:
-                    progress(source.bytes_read(), total, events_read)
-
+            batches = _Batches(
+                writer, source, path, rejects, batch_size=batch_size, progress=progress
+            )
             for record in source.records(path):
-                if type(record) is Event:
-                    batch.append(record)
-                    events_read += 1
-                    if len(batch) >= batch_size:
-                        flush()
-                elif type(record) is Identity:
-                    names.append(record)
-                elif isinstance(record, Rejected):
-                    if rejects is None:
-                        raise SourceError(
-                            f"{record.location}: {record.reason}; nothing was imported "
-                            "(fix the record, or pass --skip-bad FILE to set such records aside)",
-                            path=path,
-                        )
-                    rejected += 1
-                    rejects.write(record)
-                    if len(shown) < _SHOWN_REJECTS:
-                        shown.append(record)
-                else:
-                    raise SourceError(
-                        f"source {source_name!r} yielded {type(record).__name__}, not a record"
-                    )
-            flush()
-            counts = writer.counts
+                batches.take(record)
+            batches.flush()
             finish_import(
                 conn,
                 import_id,
-                counts=counts,
-                rejected=rejected,
-                events_read=events_read,
+                counts=writer.counts,
+                rejected=batches.rejected,
+                events_read=batches.events_read,
                 now_us=now_us(),
             )
         ok = True
@@ -200,12 +226,12 @@ def run_import(
         source=source_name,
         path=path,
         sha256=sha256,
-        events_read=events_read,
-        added=counts.events_added,
-        present=counts.events_present,
-        rejected=rejected,
-        identities_added=counts.identities_added,
+        events_read=batches.events_read,
+        added=writer.counts.events_added,
+        present=writer.counts.events_present,
+        rejected=batches.rejected,
+        identities_added=writer.counts.identities_added,
         seconds=time.perf_counter() - started,
-        rejects_path=skip_bad if rejected else None,
-        first_rejects=shown,
+        rejects_path=skip_bad if batches.rejected else None,
+        first_rejects=batches.shown,
     )

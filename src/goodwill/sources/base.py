@@ -46,6 +46,14 @@ class Source(ABC):
             )
         self.settings: dict[str, str] = given
         self._position: Callable[[], int] = lambda: 0
+        self.check_settings()
+
+    def check_settings(self) -> None:  # noqa: B027 - an optional hook, empty by design
+        """Refuse option values the source cannot use, before any input is read.
+
+        Raise :class:`~goodwill.errors.SourceError` saying which option and why. The
+        default accepts everything.
+        """
 
     @abstractmethod
     def records(self, path: Path) -> Iterator[Record]:

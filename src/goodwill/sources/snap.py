@@ -23,7 +23,7 @@ from goodwill.sources.base import Source
 from goodwill.sources.inputs import epoch_us, is_node_id, iter_lines
 from goodwill.sources.keys import RepeatKeys
 
-__all__ = ["SnapSignedSource", "SnapTemporalSource", "network_for"]
+__all__ = ["SnapSignedSource", "SnapTemporalSource", "check_network_option", "network_for"]
 
 _NETWORK_HELP = "the network name for node ids (default: the file name, e.g. soc-sign-bitcoinotc)"
 _TWITTER_CODES = {"RT": "share", "MT": "mention", "RE": "reply"}
@@ -38,10 +38,7 @@ def network_for(path: Path, override: str | None) -> str:
     'collegemsg'
     """
     if override:
-        try:
-            return check_network(override)
-        except ValueError as exc:
-            raise SourceError(f"option {exc}", path=path) from None
+        return override
     name = path.name
     for suffix in (".gz", ".txt", ".csv", ".tsv", ".edges"):
         name = name.removesuffix(suffix)
@@ -53,6 +50,15 @@ def network_for(path: Path, override: str | None) -> str:
     return cleaned
 
 
+def check_network_option(settings: dict[str, str]) -> None:
+    """Refuse a ``network`` option that cannot name a network."""
+    if "network" in settings:
+        try:
+            check_network(settings["network"])
+        except ValueError as exc:
+            raise SourceError(f"option {exc}") from None
+
+
 class SnapSignedSource(Source):
     """SNAP signed, weighted networks: ``SOURCE,TARGET,RATING,TIME`` per line."""
 
@@ -61,6 +67,9 @@ class SnapSignedSource(Source):
         "SNAP signed rating networks (SOURCE,TARGET,RATING,TIME, e.g. Bitcoin OTC) -> ratings"
     )
     options: ClassVar[dict[str, str]] = {"network": _NETWORK_HELP}
+
+    def check_settings(self) -> None:
+        check_network_option(self.settings)
 
     def records(self, path: Path) -> Iterator[Record]:
         network = network_for(path, self.settings.get("network"))
@@ -114,13 +123,17 @@ class SnapTemporalSource(Source):
         "kind": "the event kind for rows without an interaction code (default: message)",
     }
 
+    def check_settings(self) -> None:
+        check_network_option(self.settings)
+        kind = self.settings.get("kind", "message")
+        if kind not in KINDS:
+            raise SourceError(
+                f"option kind={kind!r} is not an event kind; use one of {', '.join(sorted(KINDS))}"
+            )
+
     def records(self, path: Path) -> Iterator[Record]:
         network = network_for(path, self.settings.get("network"))
         default_kind = self.settings.get("kind", "message")
-        if default_kind not in KINDS:
-            raise SourceError(
-                f"option kind={default_kind!r} is not an event kind; use one of {', '.join(sorted(KINDS))}"
-            )
         prefix = network + ":"
         keys = RepeatKeys()
         for number, line in iter_lines(self, path):

@@ -45,13 +45,13 @@ from goodwill.events import (
     Identity,
     Record,
     Rejected,
-    check_network,
     has_network,
     split_handle,
 )
 from goodwill.sources.base import Source
 from goodwill.sources.inputs import epoch_us, iter_lines
 from goodwill.sources.keys import RepeatKeys, content_key
+from goodwill.sources.snap import check_network_option
 
 __all__ = ["COLUMNS", "CsvSource", "JsonlSource", "parse_time"]
 
@@ -111,11 +111,6 @@ class _RowMaker:
     """Turns one row's fields into records; shared by CSV and JSON lines."""
 
     def __init__(self, network: str | None) -> None:
-        if network is not None:
-            try:
-                check_network(network)
-            except ValueError as exc:
-                raise SourceError(f"option {exc}") from None
         self._network = network
         self._keys = RepeatKeys()
         self._names: dict[str, str] = {}
@@ -202,6 +197,9 @@ class CsvSource(Source):
     )
     options: ClassVar[dict[str, str]] = _OPTIONS
 
+    def check_settings(self) -> None:
+        check_network_option(self.settings)
+
     def records(self, path: Path) -> Iterator[Record]:
         maker = _RowMaker(self.settings.get("network"))
         lines = (text for _, text in iter_lines(self, path, keep_ends=True))
@@ -252,6 +250,9 @@ class JsonlSource(Source):
     name: ClassVar[str] = "jsonl"
     description: ClassVar[str] = "JSON lines: one event (or identity) object per line, keys as csv"
     options: ClassVar[dict[str, str]] = _OPTIONS
+
+    def check_settings(self) -> None:
+        check_network_option(self.settings)
 
     def records(self, path: Path) -> Iterator[Record]:
         maker = _RowMaker(self.settings.get("network"))
