@@ -20,6 +20,7 @@ from goodwill.events import Event, Identity, Record, Rejected, now_us
 from goodwill.ledger.imports import begin_import, finish_import
 from goodwill.ledger.store import Ledger
 from goodwill.ledger.writer import EventWriter
+from goodwill.reading import RecordStream, open_records
 from goodwill.sources.base import Source
 from goodwill.sources.registry import source_class
 
@@ -121,7 +122,7 @@ class _Batches:
     def __init__(
         self,
         writer: EventWriter,
-        source: Source,
+        source: RecordStream,
         path: Path,
         rejects: _RejectLog | None,
         *,
@@ -184,9 +185,14 @@ def run_import(
     skip_bad: Path | None = None,
     progress: Progress | None = None,
     batch_size: int = 10_000,
+    parallel: bool | None = None,
 ) -> ImportSummary:
-    """Import ``path`` with the source named ``source_name``; see the module docstring."""
-    source = check_import(source_name, path, options)
+    """Import ``path`` with the source named ``source_name``; see the module docstring.
+
+    ``parallel`` chooses whether a second process parses (see :mod:`goodwill.reading`);
+    by default large inputs get one.
+    """
+    check_import(source_name, path, options)
     started = time.perf_counter()
     sha256 = file_sha256(path)
     rejects = _RejectLog(skip_bad) if skip_bad is not None else None
@@ -203,12 +209,13 @@ def run_import(
                 now_us=now,
             )
             writer = EventWriter(conn, source=source_name, import_id=import_id, now_us=now)
-            batches = _Batches(
-                writer, source, path, rejects, batch_size=batch_size, progress=progress
-            )
-            for record in source.records(path):
-                batches.take(record)
-            batches.flush()
+            with open_records(source_name, options, path, parallel=parallel) as records:
+                batches = _Batches(
+                    writer, records, path, rejects, batch_size=batch_size, progress=progress
+                )
+                for record in records:
+                    batches.take(record)
+                batches.flush()
             finish_import(
                 conn,
                 import_id,
