@@ -56,7 +56,9 @@ def test_a_bad_line_read_in_the_second_process_stops_the_import(
     ledger: Ledger, tmp_path: Path
 ) -> None:
     path = _messages(tmp_path / "msgs.txt", 20_000, broken_at=17_001)
-    with pytest.raises(SourceError, match=r"msgs\.txt: line 17001: SRC and TGT must be whole-number"):
+    with pytest.raises(
+        SourceError, match=r"msgs\.txt: line 17001: SRC and TGT must be whole-number"
+    ):
         run_import(ledger, "snap-temporal", path, parallel=True)
     with ledger.read() as conn:
         assert stats(conn)["events"] == 0
