@@ -141,3 +141,20 @@ def test_sources_lists_every_source_with_a_description() -> None:
 
 def test_init_reports_the_schema(db: str) -> None:
     assert "schema 0001" in invoke(db, "init")
+
+
+def test_acceptance_bitcoin_otc_and_a_broken_line_17(tmp_path: Path, shared_data: Path) -> None:
+    db = f"sqlite:///{tmp_path / 'g.db'}"
+    otc = shared_data / "soc-sign-bitcoinotc.csv"
+    assert goodwill("--db", db, "import", "snap-signed", str(otc)).returncode == 0
+    assert "added 0 ·" in goodwill("--db", db, "import", "snap-signed", str(otc)).stdout
+    before = json.loads(goodwill("--db", db, "stats", "--json").stdout)
+    assert (before["events"], before["identities"]) == (35_592, 5_881)
+    lines = otc.read_text().splitlines(keepends=True)
+    lines[16] = lines[16].replace(",", " ", 1)
+    broken = tmp_path / "soc-sign-bitcoinotc.csv"
+    broken.write_text("".join(lines))
+    result = goodwill("--db", db, "import", "snap-signed", str(broken))
+    assert result.returncode == 2
+    assert "line 17" in result.stderr and "Traceback" not in result.stderr
+    assert json.loads(goodwill("--db", db, "stats", "--json").stdout) == before
