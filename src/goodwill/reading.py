@@ -53,6 +53,8 @@ def open_records(
     ``None`` decides by the input's size (:data:`PARALLEL_MIN_BYTES`)."""
     if parallel is None:
         parallel = path.is_file() and path.stat().st_size >= PARALLEL_MIN_BYTES
+    if "fork" not in multiprocessing.get_all_start_methods():
+        parallel = False  # e.g. Windows: reading here is slower, never wrong
     if not parallel:
         source = source_class(source_name)(options)
         yield RecordStream(source.records(path), source.bytes_read)

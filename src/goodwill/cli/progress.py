@@ -33,7 +33,9 @@ def import_progress(label: str) -> Iterator[ProgressCallback]:
         TimeRemainingColumn(),
     )
     started = time.perf_counter()
-    with Progress(*columns, console=err, transient=False) as bar:
+    # No refresh thread: the bar redraws when the importer reports, and a large import's
+    # reader process is forked from a process with no threads to inherit.
+    with Progress(*columns, console=err, transient=False, auto_refresh=False) as bar:
         task = bar.add_task(label, total=None, events=0, rate=0.0)
 
         def update(done: int, total: int, events: int) -> None:
@@ -45,5 +47,6 @@ def import_progress(label: str) -> Iterator[ProgressCallback]:
                 events=events,
                 rate=events / elapsed if elapsed > 0 else 0.0,
             )
+            bar.refresh()
 
         yield update
