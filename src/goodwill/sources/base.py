@@ -20,9 +20,9 @@ from pathlib import Path
 from typing import ClassVar
 
 from goodwill.errors import SourceError
-from goodwill.events import Record
+from goodwill.events import Record, check_network
 
-__all__ = ["Source"]
+__all__ = ["Source", "check_network_option"]
 
 
 class Source(ABC):
@@ -66,3 +66,13 @@ class Source(ABC):
     def track(self, position: Callable[[], int]) -> None:
         """Tell :meth:`bytes_read` where to look; sources call it when they open the input."""
         self._position = position
+
+
+def check_network_option(settings: dict[str, str]) -> None:
+    """Refuse a ``network`` option that cannot name a network (sources that take one call it
+    from :meth:`Source.check_settings`)."""
+    if "network" in settings:
+        try:
+            check_network(settings["network"])
+        except ValueError as exc:
+            raise SourceError(f"option {exc}") from None

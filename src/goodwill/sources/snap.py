@@ -18,12 +18,12 @@ from pathlib import Path
 from typing import ClassVar
 
 from goodwill.errors import SourceError
-from goodwill.events import KINDS, Event, Record, Rejected, check_network
-from goodwill.sources.base import Source
+from goodwill.events import KINDS, Event, Record, Rejected
+from goodwill.sources.base import Source, check_network_option
 from goodwill.sources.inputs import epoch_us, is_node_id, iter_lines
 from goodwill.sources.keys import RepeatKeys
 
-__all__ = ["SnapSignedSource", "SnapTemporalSource", "check_network_option", "network_for"]
+__all__ = ["SnapSignedSource", "SnapTemporalSource", "network_for"]
 
 _NETWORK_HELP = "the network name for node ids (default: the file name, e.g. soc-sign-bitcoinotc)"
 _TWITTER_CODES = {"RT": "share", "MT": "mention", "RE": "reply"}
@@ -48,15 +48,6 @@ def network_for(path: Path, override: str | None) -> str:
             "cannot derive a network name from the file name; pass --option network=NAME", path=path
         )
     return cleaned
-
-
-def check_network_option(settings: dict[str, str]) -> None:
-    """Refuse a ``network`` option that cannot name a network."""
-    if "network" in settings:
-        try:
-            check_network(settings["network"])
-        except ValueError as exc:
-            raise SourceError(f"option {exc}") from None
 
 
 class SnapSignedSource(Source):

@@ -48,10 +48,9 @@ from goodwill.events import (
     has_network,
     split_handle,
 )
-from goodwill.sources.base import Source
+from goodwill.sources.base import Source, check_network_option
 from goodwill.sources.inputs import epoch_us, iter_lines
 from goodwill.sources.keys import RepeatKeys, content_key
-from goodwill.sources.snap import check_network_option
 
 __all__ = ["COLUMNS", "CsvSource", "JsonlSource", "parse_time"]
 
