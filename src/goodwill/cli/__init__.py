@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from goodwill.cli import demo_command, ledger_commands, people_commands
+from goodwill.cli import demo_command, ledger_commands, people_commands, trust_commands
 from goodwill.cli.app import app
 
 __all__ = ["app", "main"]
 
-_COMMAND_MODULES = (ledger_commands, people_commands, demo_command)
+_COMMAND_MODULES = (ledger_commands, people_commands, trust_commands, demo_command)
 
 
 def main() -> None:
