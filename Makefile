@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint system-deps bench clean
+.PHONY: setup demo test lint system-deps bench bench-trust clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,8 +28,11 @@ lint: setup
 test: setup system-deps lint
 	$(BIN)/python -m pytest
 
-bench: setup
+bench: setup bench-trust
 	$(BIN)/python bench/ingest.py
+
+bench-trust: setup
+	$(BIN)/python bench/trust_quality.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis
