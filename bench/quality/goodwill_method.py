@@ -13,9 +13,10 @@ Leave-one-out is exact for pairwise evidence and closed-form for standing:
   evidence is computed in one batch over a table where every edge has its own copy of its
   pair's other events, on private node indices;
 * the trustee's standing and the truster's generosity are then corrected in closed form
-  for the hidden edge (credibilities held at their full-graph values; one edge moves a
-  credibility by about 1/degree, and the figures printed beside exact recomputation in
-  ``tests/bench`` bound the difference).
+  for the hidden edge, with credibilities held at their full-graph values. Against exact
+  recomputation on 400 random edges of each dataset, single predictions differ by 0.003
+  on average (0.12 at worst) and RMSE and PCC by at most 0.002 and 0.005, either way;
+  ``tests/bench/test_goodwill_method.py`` checks it.
 """
 
 from __future__ import annotations
@@ -23,7 +24,7 @@ from __future__ import annotations
 import numpy as np
 
 from goodwill.trust.evidence import EventTable, compute_evidence
-from goodwill.trust.model import assess, base_rates, leanings
+from goodwill.trust.model import assess, base_rates, judgements, leanings
 from goodwill.trust.opinion import opinions
 from goodwill.trust.policy import Policy, default_policy
 from quality.data import Messages, SignedGraph
@@ -81,7 +82,7 @@ class GoodwillSigned:
 
         # closed-form standing of v without u's judgement, generosity of u without v
         evidence = full.evidence
-        leaning, confidence = leanings(evidence, policy.prior_weight)
+        leaning, confidence = leanings(evidence, policy)
         pair, found = full.lookup(src, dst)
         if not found.all():  # pragma: no cover - every rating gives its pair evidence
             raise AssertionError("a rated pair without evidence")
@@ -90,9 +91,7 @@ class GoodwillSigned:
         weight = credibility[evidence.truster] * confidence
         said = np.bincount(evidence.trustee, weights=weight * leaning, minlength=n)
         heard = np.bincount(evidence.trustee, weights=weight, minlength=n)
-        total = positive + negative + policy.prior_weight
-        new_leaning = (positive - negative) / total
-        new_confidence = (positive + negative) / total
+        new_leaning, new_confidence = judgements(positive, negative, policy)
         old = credibility[src] * confidence[pair]
         new = credibility[src] * new_confidence
         standing_v = (said[dst] - old * leaning[pair] + new * new_leaning) / (

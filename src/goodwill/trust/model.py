@@ -75,12 +75,20 @@ class TrustSnapshot:
         return np.where(found, self.opinions.uncertainty[position], 1.0)
 
 
-def leanings(evidence: Evidence, prior_weight: float) -> tuple[Floats, Floats]:
-    """Each pair's leaning (belief minus disbelief) and confidence (one minus uncertainty)."""
-    total = evidence.positive + evidence.negative + prior_weight
-    return (evidence.positive - evidence.negative) / total, (
-        evidence.positive + evidence.negative
-    ) / total
+def leanings(evidence: Evidence, policy: Policy) -> tuple[Floats, Floats]:
+    """What each pair's judgement says, and how much it counts, in everyone's standing."""
+    return judgements(evidence.positive, evidence.negative, policy)
+
+
+def judgements(positive: Floats, negative: Floats, policy: Policy) -> tuple[Floats, Floats]:
+    """Leaning (belief minus disbelief) and weight in standing, for evidence for and against.
+
+    Every judgement weighs the same (credibility is applied on top): one voice per person
+    who dealt with the trustee, however much evidence that person holds, so neither one
+    prolific rater nor a few loud negatives outweigh many others.
+    """
+    total = positive + negative + policy.prior_weight
+    return (positive - negative) / total, np.ones_like(total)
 
 
 def base_rates(
@@ -97,7 +105,7 @@ def base_rates(
 def assess(table: EventTable, policy: Policy, at_us: int) -> TrustSnapshot:
     """Trust as of ``at_us`` from the events in ``table`` at or before it."""
     evidence = compute_evidence(table, policy, at_us)
-    leaning, confidence = leanings(evidence, policy.prior_weight)
+    leaning, confidence = leanings(evidence, policy)
     standing = Standing().fit(
         evidence.truster, evidence.trustee, leaning, confidence, n_nodes=table.n_nodes
     )

@@ -1,8 +1,8 @@
 """Standing: what everyone who dealt with a person concluded, weighted by how credible they are.
 
 A person's standing is the average of the leanings (belief minus disbelief) of those who
-have evidence about them, each weighted by the confidence of that evidence and by the
-credibility of the one holding it. Credibility is earned the way FxG's *fairness* is
+have evidence about them, each weighted by the weight given with it (goodwill gives every
+judgement the same) and by the credibility of the one holding it. Credibility is earned the way FxG's *fairness* is
 (Kumar et al., "Edge Weight Prediction in Weighted Signed Networks", ICDM 2016): a truster
 whose judgements keep disagreeing with everyone else's counts less. The two are solved
 together by fixed-point iteration. So a few accounts slandering one honest person, or
