@@ -31,6 +31,10 @@ def test_demo_imports_the_world_and_names_its_strongest_relationships(tmp_path: 
     colleagues = {p["name"] for p in truth["people"] if p["role"] == "colleague"}
     assert {row["name"] for row in strongest} <= colleagues
     assert strongest[0]["name"] in result.stdout
+    # and the year's end in stages: the old friends and finished customers have gone quiet
+    year_end = " ".join(result.stdout.split()).split("relationships at the end of the year:")[1]
+    stages_line = year_end.split("Most trusted")[0]
+    assert "maintaining" in stages_line and "cooling" in stages_line
 
 
 def test_demo_again_into_the_same_store_adds_nothing(tmp_path: Path) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import Counter
 from pathlib import Path
 from typing import Annotated
 
@@ -18,6 +19,9 @@ from goodwill.importing import run_import
 from goodwill.ledger import open_ledger
 from goodwill.ledger.people import set_owner
 from goodwill.ledger.queries import reciprocal_contacts, stats
+from goodwill.trust.policy import default_policy
+from goodwill.trust.report import open_view, parse_moment
+from goodwill.trust.stages import STAGES
 
 
 def _demo_folder() -> Path:
@@ -59,9 +63,13 @@ def demo(
         truth = json.loads(world.truth_path.read_text(encoding="utf-8"))
         with ledger.write() as conn:
             set_owner(conn, truth["owner_identities"], now_us=now_us())
+        year_end = f"{truth['year'] + 1}-01-01"
         with ledger.read() as conn:
             figures = stats(conn)
             strongest = reciprocal_contacts(conn, limit=10)
+            relationships = open_view(
+                conn, default_policy(), at_us=parse_moment(year_end)
+            ).relationships()
         shown_url = ledger.url
     out.print(
         f"\n[bold]Demo world[/] (seed {seed}): {figures['people']:,} people, "
@@ -86,4 +94,16 @@ def demo(
             row["last_contact"][:10],
         )
     out.print(table)
-    out.print(f"\nExplore it: goodwill --db {shown_url} people   (then: show PERSON, stats)")
+    stages = Counter(r.stage for r in relationships)
+    out.print(
+        "\nThe owner's relationships at the end of the year: "
+        + ", ".join(f"{stages[s]} {s}" for s in STAGES if stages[s])
+    )
+    cooling = [r for r in relationships if r.stage == "cooling"][:5]
+    if cooling:
+        names = ", ".join(f"{r.name} (silent {r.silence_days:.0f} days)" for r in cooling)
+        out.print(f"Most trusted of those cooling: {names}")
+    out.print(
+        f"\nExplore it: goodwill --db {shown_url} people   (then: show PERSON, stats, "
+        f"relationships --at {year_end}, why PERSON OTHER --at {year_end})"
+    )
