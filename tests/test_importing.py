@@ -83,7 +83,8 @@ def test_a_failed_import_leaves_no_reject_files(ledger: Ledger, tmp_path: Path) 
 
 def test_checks_before_reading(tmp_path: Path) -> None:
     with pytest.raises(
-        UnknownSourceError, match="available: csv, jsonl, snap-signed, snap-temporal"
+        UnknownSourceError,
+        match="available: csv, jsonl, mastodon-archive, snap-signed, snap-temporal, x-archive",
     ):
         check_import("nope", tmp_path)
     with pytest.raises(SourceError, match="no such file"):

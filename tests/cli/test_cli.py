@@ -134,7 +134,14 @@ def test_owner_is_recorded(db: str, messages: Path) -> None:
 
 def test_sources_lists_every_source_with_a_description() -> None:
     listing = json.loads(runner.invoke(app, ["sources", "--json"]).stdout)
-    assert sorted(listing) == ["csv", "jsonl", "snap-signed", "snap-temporal"]
+    assert sorted(listing) == [
+        "csv",
+        "jsonl",
+        "mastodon-archive",
+        "snap-signed",
+        "snap-temporal",
+        "x-archive",
+    ]
     assert all(entry["description"] for entry in listing.values())
     assert "network" in listing["snap-signed"]["options"]
 

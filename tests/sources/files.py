@@ -1,11 +1,14 @@
-"""Plain helpers the source tests share: write an input file, read a source's records."""
+"""Plain helpers the source tests share: write an input file or archive, read a source's
+records and check that the ledger could store each."""
 
 from __future__ import annotations
 
 import gzip
+import zipfile
+from collections.abc import Iterable, Mapping
 from pathlib import Path
 
-from goodwill.events import Record
+from goodwill.events import KINDS, Event, Identity, Record, Rejected, split_handle
 from goodwill.sources.base import Source
 
 
@@ -19,3 +22,58 @@ def write(path: Path, text: str, *, compress: bool = False) -> Path:
 def read(source: Source, path: Path) -> list[Record]:
     """Every record the source yields for ``path``."""
     return list(source.records(path))
+
+
+#: The time stamp zip entries get unless a test says otherwise (zip stores no zone: UTC).
+ZIP_TIME = (2024, 6, 1, 12, 0, 0)
+
+
+def write_zip(
+    path: Path,
+    members: Mapping[str, str | bytes],
+    *,
+    date_time: tuple[int, int, int, int, int, int] = ZIP_TIME,
+) -> Path:
+    """A zip archive at ``path`` holding ``members`` (name -> text or bytes), deflated."""
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, content in members.items():
+            info = zipfile.ZipInfo(name, date_time=date_time)
+            info.compress_type = zipfile.ZIP_DEFLATED
+            archive.writestr(info, content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def write_folder(path: Path, members: Mapping[str, str | bytes]) -> Path:
+    """The folder an archive unpacks to: ``members`` written under ``path``."""
+    for name, content in members.items():
+        target = path / name
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_bytes(content.encode("utf-8") if isinstance(content, str) else content)
+    return path
+
+
+def check_records(records: Iterable[Record]) -> list[Record]:
+    """The records, after checking each is one the ledger can store as it is."""
+    out = []
+    for record in records:
+        if isinstance(record, Event):
+            assert record.kind in KINDS, record
+            split_handle(record.actor)
+            if record.target is not None:
+                split_handle(record.target)
+            assert 0 < len(record.external_id) <= 512, record
+            for value in (record.actor, record.target, record.text, record.answers):
+                if value is not None:
+                    assert "\x00" not in value
+                    value.encode("utf-8")
+            assert record.answers is None or len(record.answers) <= 512
+        elif isinstance(record, Identity):
+            split_handle(record.handle)
+            assert record.name is None or len(record.name) <= 300
+            assert all(isinstance(v, str) for v in record.attributes.values())
+        else:
+            assert isinstance(record, Rejected), record
+            assert record.location and record.reason
+            (record.raw + record.reason + record.location).encode("utf-8")
+        out.append(record)
+    return out

@@ -12,15 +12,19 @@ import pytest
 from goodwill.errors import SourceError, UnknownSourceError
 from goodwill.events import Record
 from goodwill.sources import Source, available_sources, source_class
+from goodwill.sources.mastodon_archive import MastodonArchiveSource
 from goodwill.sources.registry import GROUP
 from goodwill.sources.snap import SnapSignedSource, SnapTemporalSource
 from goodwill.sources.tabular import CsvSource, JsonlSource
+from goodwill.sources.x_archive import XArchiveSource
 
 BUILT_IN = {
     "csv": CsvSource,
     "jsonl": JsonlSource,
+    "mastodon-archive": MastodonArchiveSource,
     "snap-signed": SnapSignedSource,
     "snap-temporal": SnapTemporalSource,
+    "x-archive": XArchiveSource,
 }
 
 
@@ -36,7 +40,7 @@ class OptionlessSource(Source):
 
 def test_available_sources_are_exactly_the_built_in_ones_in_name_order() -> None:
     sources = available_sources()
-    assert list(sources) == ["csv", "jsonl", "snap-signed", "snap-temporal"]
+    assert list(sources) == list(BUILT_IN)
     assert sources == BUILT_IN
 
 
@@ -69,7 +73,7 @@ def test_an_unknown_name_is_an_error_listing_the_available_ones(name: str) -> No
         source_class(name)
     message = str(caught.value)
     assert message.startswith(f"unknown source {name!r}; available: ")
-    assert "csv, jsonl, snap-signed, snap-temporal" in message
+    assert ", ".join(BUILT_IN) in message
     assert isinstance(caught.value, SourceError)
 
 

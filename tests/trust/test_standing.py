@@ -40,7 +40,9 @@ def attack() -> list[tuple[int, int, str, float, float | None]]:
     return rows
 
 
-def standing_and_average(rows: list[tuple[int, int, str, float, float | None]]) -> tuple[np.ndarray, np.ndarray]:
+def standing_and_average(
+    rows: list[tuple[int, int, str, float, float | None]],
+) -> tuple[np.ndarray, np.ndarray]:
     events = table(rows, N)
     snapshot = assess(events, default_policy(), at_day(320))
     total = np.bincount(events.target, weights=events.value, minlength=N)

@@ -1,0 +1,236 @@
+"""Reading an export that comes as a zip archive or as the folder it unpacks to.
+
+Members are named by their path inside the archive with forward slashes
+(``data/tweets.js``), whichever form the input takes, so an error names the file as the
+user sees it when they open the archive. Unpacking is capped: a member that would inflate
+past :func:`unpacked_limit` stops the import with a :class:`~goodwill.errors.SourceError`
+rather than fill memory or keep the machine busy for hours (a "zip bomb").
+
+>>> unpacked_limit(1_000) == 64 * 1024 * 1024
+True
+>>> unpacked_limit(10 * 1024 * 1024) == 100 * 10 * 1024 * 1024
+True
+"""
+
+from __future__ import annotations
+
+import io
+import struct
+import zipfile
+import zlib
+from collections.abc import Iterator
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+from goodwill.errors import SourceError
+from goodwill.events import to_time_us
+from goodwill.sources.base import Source
+from goodwill.sources.tabular import parse_time
+
+__all__ = ["Archive", "as_of_option", "iter_byte_lines", "unpacked_limit"]
+
+_CHUNK = 1 << 20
+_MIN_LIMIT = 64 * 1024 * 1024
+_RATIO = 100  # text inflates 5 to 20 times; a zip bomb, thousands of times
+_MAX_LIMIT = 8 * 1024 * 1024 * 1024
+# What zipfile raises for a damaged, truncated, encrypted or exotic archive.
+_ZIP_ERRORS = (
+    zipfile.BadZipFile,
+    zipfile.LargeZipFile,
+    zlib.error,
+    EOFError,
+    OSError,
+    ValueError,
+    NotImplementedError,
+    RuntimeError,
+    struct.error,
+)
+
+
+def unpacked_limit(compressed: int) -> int:
+    """The most bytes a member of ``compressed`` bytes may unpack to: 100 times its size,
+    at least 64 MiB and at most 8 GiB."""
+    return min(_MAX_LIMIT, max(_MIN_LIMIT, _RATIO * compressed))
+
+
+class Archive:
+    """A zip file or a folder, opened for reading its members by name.
+
+    Use it as a context manager; :meth:`chunks` streams a member's bytes.
+    """
+
+    def __init__(self, source: Source, path: Path) -> None:
+        self.path = path
+        self._source = source
+        self._zip: zipfile.ZipFile | None = None
+        self._file: io.BufferedReader | None = None
+        if path.is_dir():
+            self.names = sorted(
+                p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()
+            )
+            return
+        try:
+            self._file = path.open("rb")
+        except OSError as exc:
+            raise SourceError(f"cannot open: {exc.strerror or exc}", path=path) from exc
+        source.track(self._file.tell)
+        try:
+            self._zip = zipfile.ZipFile(self._file)
+            self.names = sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
+        except _ZIP_ERRORS as exc:
+            self.close()
+            raise SourceError(
+                f"not a readable zip archive ({exc}); give the archive as downloaded, "
+                "or the folder it unpacks to",
+                path=path,
+            ) from exc
+
+    def __enter__(self) -> Archive:
+        return self
+
+    def __exit__(
+        self,
+        kind: type[BaseException] | None,
+        error: BaseException | None,
+        trace: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    def close(self) -> None:
+        """Close the zip file, if the archive is one; its last position stays the source's
+        progress."""
+        if self._zip is not None:
+            self._zip.close()
+        if self._file is not None and not self._file.closed:
+            end = self._file.seek(0, io.SEEK_END)
+            self._source.track(lambda: end)
+            self._file.close()
+
+    def find(self, *candidates: str) -> str | None:
+        """The member named by the first candidate that exists, matched case-insensitively at
+        the root or under one folder (an archive zipped with its top folder); else None."""
+        by_lower: dict[str, str] = {}
+        for name in self.names:
+            by_lower.setdefault(name.lower(), name)
+        for candidate in candidates:
+            wanted = candidate.lower()
+            if wanted in by_lower:
+                return by_lower[wanted]
+            nested = sorted(
+                name
+                for lower, name in by_lower.items()
+                if lower.endswith("/" + wanted) and lower.count("/") == wanted.count("/") + 1
+            )
+            if nested:
+                return nested[0]
+        return None
+
+    def error(self, member: str, message: str) -> SourceError:
+        """An error about one member, naming it and the archive."""
+        return SourceError(f"{member}: {message}", path=self.path)
+
+    def timestamp_us(self, member: str) -> int:
+        """When the member was written, by the zip entry's time stamp (taken as UTC, zip
+        stores no zone) or the file's modification time in a folder."""
+        try:
+            if self._zip is not None:
+                moment = datetime(*self._zip.getinfo(member).date_time)
+                return to_time_us(moment)
+            return (self.path / member).stat().st_mtime_ns // 1000
+        except (ValueError, OSError, KeyError) as exc:
+            raise self.error(
+                member, f"has no usable time stamp ({exc}); pass --option as-of=TIME"
+            ) from exc
+
+    def read_all(self, member: str, limit: int = 64 * 1024 * 1024) -> bytes:
+        """A small member's bytes, refused past ``limit``."""
+        data = bytearray()
+        for chunk in self.chunks(member):
+            data += chunk
+            if len(data) > limit:
+                raise self.error(member, f"is larger than {limit // (1024 * 1024)} MiB")
+        return bytes(data)
+
+    def chunks(self, member: str) -> Iterator[bytes]:
+        """The member's bytes in chunks of about a MiB."""
+        if self._zip is None:
+            yield from self._folder_chunks(member)
+            return
+        try:
+            info = self._zip.getinfo(member)
+            limit = unpacked_limit(info.compress_size)
+            if info.file_size > limit:
+                raise self._bomb(member, limit)
+            stream = self._zip.open(info)
+        except _ZIP_ERRORS as exc:
+            raise self.error(member, f"cannot be unpacked ({exc})") from exc
+        total = 0
+        with stream:
+            while True:
+                try:
+                    chunk = stream.read(_CHUNK)
+                except _ZIP_ERRORS as exc:
+                    raise self.error(
+                        member, f"is damaged or cut short after {total:,} bytes ({exc})"
+                    ) from exc
+                if not chunk:
+                    return
+                total += len(chunk)
+                if total > limit:
+                    raise self._bomb(member, limit)
+                yield chunk
+
+    def _bomb(self, member: str, limit: int) -> SourceError:
+        return self.error(
+            member,
+            f"unpacks to more than {limit:,} bytes, far more than its compressed size "
+            "allows for an export; refusing it as a possible zip bomb",
+        )
+
+    def _folder_chunks(self, member: str) -> Iterator[bytes]:
+        try:
+            handle = (self.path / member).open("rb")
+        except OSError as exc:
+            raise self.error(member, f"cannot open: {exc.strerror or exc}") from exc
+        with handle:
+            while True:
+                try:
+                    chunk = handle.read(_CHUNK)
+                except OSError as exc:
+                    raise self.error(member, f"cannot read: {exc.strerror or exc}") from exc
+                if not chunk:
+                    return
+                yield chunk
+
+
+def as_of_option(settings: dict[str, str]) -> int | None:
+    """The ``as-of`` option (when an archive was made) as microseconds, checked before any
+    reading; None when not given."""
+    if "as-of" not in settings:
+        return None
+    try:
+        return parse_time(settings["as-of"])
+    except ValueError as exc:
+        raise SourceError(f"option as-of: {exc}") from None
+
+
+def iter_byte_lines(chunks: Iterator[bytes], max_line: int = 1 << 20) -> Iterator[bytes]:
+    """Lines (without their ending) of a stream given in chunks; a ValueError for a line
+    longer than ``max_line`` bytes, which no export this reads has.
+
+    >>> list(iter_byte_lines(iter([b"a,b\\r\\nc", b"d\\n", b"e"])))
+    [b'a,b', b'cd', b'e']
+    """
+    rest = b""
+    for chunk in chunks:
+        lines = (rest + chunk).split(b"\n")
+        rest = lines.pop()
+        for line in lines:
+            if len(line) > max_line:
+                raise ValueError(f"a line is longer than {max_line:,} bytes")
+            yield line.removesuffix(b"\r")
+        if len(rest) > max_line:
+            raise ValueError(f"a line is longer than {max_line:,} bytes")
+    if rest:
+        yield rest.removesuffix(b"\r")
