@@ -28,7 +28,15 @@ import numpy.typing as npt
 from goodwill.errors import AlgorithmInputError
 from goodwill.trust.policy import Policy
 
-__all__ = ["EARNED", "STATED", "EventTable", "Evidence", "compute_evidence", "saturate"]
+__all__ = [
+    "EARNED",
+    "STATED",
+    "EventTable",
+    "Evidence",
+    "compute_evidence",
+    "saturate",
+    "time_span",
+]
 
 EARNED = 0
 STATED = 1
@@ -236,6 +244,15 @@ def _exchange(
     return (both[occasion_of_row] & positive).astype(np.float64)
 
 
+def time_span(group: Ints, time_us: Ints, size: int) -> tuple[Ints, Ints]:
+    """Per group (``0 .. size - 1``), the first and the last of its times."""
+    first = np.full(size, np.iinfo(np.int64).max, dtype=np.int64)
+    last = np.full(size, np.iinfo(np.int64).min, dtype=np.int64)
+    np.minimum.at(first, group, time_us)
+    np.maximum.at(last, group, time_us)
+    return first, last
+
+
 def _sums(index: Ints, weights: Floats, size: int) -> Floats:
     """Per-index sums of ``weights`` (``np.bincount`` with the float type it really returns)."""
     return np.asarray(np.bincount(index, weights=weights, minlength=size), dtype=np.float64)
@@ -257,10 +274,7 @@ def _assemble(
     n_pairs = len(pair_codes)
     positive = _sums(pair_of_row, np.where(contribution > 0, contribution, 0.0), n_pairs)
     negative = _sums(pair_of_row, np.where(contribution < 0, -contribution, 0.0), n_pairs)
-    first = np.full(n_pairs, np.iinfo(np.int64).max, dtype=np.int64)
-    last = np.full(n_pairs, np.iinfo(np.int64).min, dtype=np.int64)
-    np.minimum.at(first, pair_of_row, time_us)
-    np.maximum.at(last, pair_of_row, time_us)
+    first, last = time_span(pair_of_row, time_us, n_pairs)
     return Evidence(
         row_truster=truster,
         row_trustee=trustee,

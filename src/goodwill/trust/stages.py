@@ -24,7 +24,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from goodwill.trust.evidence import EventTable
+from goodwill.trust.evidence import EventTable, time_span
 from goodwill.trust.model import TrustSnapshot
 
 __all__ = ["STAGES", "Relationships", "relationships_of"]
@@ -77,10 +77,7 @@ def relationships_of(table: EventTable, snapshot: TrustSnapshot, subject: int) -
 
     contacts, contact_of = np.unique(other, return_inverse=True)
     n = len(contacts)
-    first = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
-    last = np.full(n, np.iinfo(np.int64).min, dtype=np.int64)
-    np.minimum.at(first, contact_of, times)
-    np.maximum.at(last, contact_of, times)
+    first, last = time_span(contact_of.astype(np.int64), times, n)
 
     span = int(window.max() - window.min() + 1) if len(window) else 1
     occasion = contact_of.astype(np.int64) * span + (window - (window.min() if len(window) else 0))
