@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import gzip
 import zipfile
-from collections.abc import Iterable, Mapping
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
 
 from goodwill.events import KINDS, Event, Identity, Record, Rejected, split_handle
@@ -77,3 +78,18 @@ def check_records(records: Iterable[Record]) -> list[Record]:
             (record.raw + record.reason + record.location).encode("utf-8")
         out.append(record)
     return out
+
+
+def kinds(records: Sequence[Record]) -> dict[str, int]:
+    """How many events of each kind ``records`` hold."""
+    return dict(Counter(r.kind for r in records if isinstance(r, Event)))
+
+
+def events(records: Sequence[Record]) -> list[Event]:
+    """The events among ``records``."""
+    return [r for r in records if isinstance(r, Event)]
+
+
+def rejected(records: Sequence[Record]) -> list[Rejected]:
+    """The rejected records among ``records``."""
+    return [r for r in records if isinstance(r, Rejected)]

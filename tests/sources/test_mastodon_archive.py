@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import json
 import tracemalloc
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -21,14 +20,22 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodwill.errors import GoodwillError, SourceError
-from goodwill.events import Event, Identity, Record, Rejected, to_time_us
+from goodwill.events import Identity, Record, to_time_us
 from goodwill.importing import run_import
 from goodwill.ledger import Ledger
 from goodwill.ledger.queries import stats
 from goodwill.sources import archive as archive_module
 from goodwill.sources.mastodon_archive import MastodonArchiveSource
 from goodwill.sources.tabular import parse_time
-from tests.sources.files import ZIP_TIME, check_records, write_folder, write_zip
+from tests.sources.files import (
+    ZIP_TIME,
+    check_records,
+    events,
+    kinds,
+    rejected,
+    write_folder,
+    write_zip,
+)
 
 # --- the archive, as Mastodon writes it ------------------------------------------------------
 
@@ -227,18 +234,6 @@ def archive(
 
 def read(path: Path, **options: str) -> list[Record]:
     return check_records(MastodonArchiveSource(options).records(path))
-
-
-def kinds(records: Sequence[Record]) -> dict[str, int]:
-    return dict(Counter(r.kind for r in records if isinstance(r, Event)))
-
-
-def events(records: Sequence[Record]) -> list[Event]:
-    return [r for r in records if isinstance(r, Event)]
-
-
-def rejected(records: Sequence[Record]) -> list[Rejected]:
-    return [r for r in records if isinstance(r, Rejected)]
 
 
 ALL_KINDS = {**KINDS_IN_OUTBOX, "follow": 3, "block": 1, "mute": 1}

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-from collections import Counter
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -20,13 +19,21 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from goodwill.errors import GoodwillError, SourceError
-from goodwill.events import Event, Identity, Record, Rejected, to_time_us
+from goodwill.events import Identity, Record, to_time_us
 from goodwill.importing import run_import
 from goodwill.ledger import Ledger
 from goodwill.ledger.queries import stats
 from goodwill.sources.tabular import parse_time
 from goodwill.sources.x_archive import XArchiveSource
-from tests.sources.files import ZIP_TIME, check_records, write_folder, write_zip
+from tests.sources.files import (
+    ZIP_TIME,
+    check_records,
+    events,
+    kinds,
+    rejected,
+    write_folder,
+    write_zip,
+)
 
 ANN, BOB, CAROL, DAVE = "x:@ann", "x:@bob", "x:@carol", "x:@dave"
 
@@ -236,18 +243,6 @@ def archive(
 
 def read(path: Path, **options: str) -> list[Record]:
     return check_records(XArchiveSource(options).records(path))
-
-
-def kinds(records: Sequence[Record]) -> dict[str, int]:
-    return dict(Counter(r.kind for r in records if isinstance(r, Event)))
-
-
-def events(records: Sequence[Record]) -> list[Event]:
-    return [r for r in records if isinstance(r, Event)]
-
-
-def rejected(records: Sequence[Record]) -> list[Rejected]:
-    return [r for r in records if isinstance(r, Rejected)]
 
 
 ALL_KINDS = {**TWEET_KINDS, "message": 5, "follow": 4, "block": 1, "mute": 1}

@@ -33,7 +33,7 @@ from goodwill.sources.activitypub import (
 from goodwill.sources.archive import Archive, as_of_option, iter_byte_lines
 from goodwill.sources.base import Source
 from goodwill.sources.fields import BadRecord
-from goodwill.sources.jsonstream import BadStructure, array_items, load_document
+from goodwill.sources.jsonstream import BadStructure, Item, array_items, load_document
 
 __all__ = ["MastodonArchiveSource"]
 
@@ -101,46 +101,53 @@ def _owner(archive: Archive, member: str) -> Owner:
     return owner_from_actor(load_document(archive.read_all(member)))
 
 
-def _outbox(archive: Archive, member: str, owner: Owner) -> Iterator[Record]:
+def _collection(archive: Archive, member: str) -> Iterator[tuple[str, Item] | Rejected]:
+    """Each item of an OrderedCollection file with its location; an unreadable one rejected."""
     try:
         for item in array_items(archive.chunks(member), key="orderedItems"):
             where = f"{member}:{item.index}"
             if item.problem is not None:
                 yield Rejected(where, item.problem, fields.one_line(item.raw))
-                continue
-            try:
-                events = activity_events(owner, item.value)
-            except BadRecord as exc:
-                yield Rejected(where, str(exc), fields.one_line(item.raw))
-                continue
-            yield from events
+            else:
+                yield where, item
     except BadStructure as exc:
         raise archive.error(member, str(exc)) from None
+
+
+def _outbox(archive: Archive, member: str, owner: Owner) -> Iterator[Record]:
+    for found in _collection(archive, member):
+        if isinstance(found, Rejected):
+            yield found
+            continue
+        where, item = found
+        try:
+            events = activity_events(owner, item.value)
+        except BadRecord as exc:
+            yield Rejected(where, str(exc), fields.one_line(item.raw))
+            continue
+        yield from events
 
 
 def _likes(archive: Archive, member: str, owner: Owner, time_us: int) -> Iterator[Record]:
     """Likes of statuses whose URL names their author, dated ``time_us``."""
-    try:
-        for item in array_items(archive.chunks(member), key="orderedItems"):
-            where = f"{member}:{item.index}"
-            if item.problem is not None:
-                yield Rejected(where, item.problem, fields.one_line(item.raw))
-                continue
-            if not isinstance(item.value, str):
-                yield Rejected(where, "expected a status URL", fields.one_line(item.raw))
-                continue
-            author = account_in_url(item.value)
-            try:
-                target = fields.handle(NETWORK, author) if author else None
-                external_id = fields.key(f"like:{owner.handle}>{item.value}", "the like's id")
-            except BadRecord as exc:
-                yield Rejected(where, str(exc), fields.one_line(item.raw))
-                continue
-            if target is not None and target != owner.handle:
-                # else whose post it was cannot be told, or it was the owner's own
-                yield Event("like", owner.handle, target, time_us, external_id)
-    except BadStructure as exc:
-        raise archive.error(member, str(exc)) from None
+    for found in _collection(archive, member):
+        if isinstance(found, Rejected):
+            yield found
+            continue
+        where, item = found
+        if not isinstance(item.value, str):
+            yield Rejected(where, "expected a status URL", fields.one_line(item.raw))
+            continue
+        author = account_in_url(item.value)
+        try:
+            target = fields.handle(NETWORK, author) if author else None
+            external_id = fields.key(f"like:{owner.handle}>{item.value}", "the like's id")
+        except BadRecord as exc:
+            yield Rejected(where, str(exc), fields.one_line(item.raw))
+            continue
+        if target is not None and target != owner.handle:
+            # else whose post it was cannot be told, or it was the owner's own
+            yield Event("like", owner.handle, target, time_us, external_id)
 
 
 def _rows(archive: Archive, member: str) -> Iterator[tuple[str, list[str] | Rejected, str]]:
