@@ -12,7 +12,8 @@ What it measures (the protocols are described in ``bench/quality/protocols.py``)
 * **college-msg** ``persistence``: at days 60, 100 and 140, which pairs who have talked
   will talk again within 30 days (AUC and precision at 100, per cut and mean).
 
-Methods: ``goodwill`` first (from ``bench/quality/goodwill_method.py``), then FxG,
+Methods: ``goodwill`` first (from ``bench/quality/goodwill_method.py``; on messages it is
+the relationship outlook, with ``goodwill-trust``, trust alone, beside it), then FxG,
 average rating, a Klout-like activity score, PageRank and EigenTrust on the ratings; and
 recency, frequency, Cloze-like and PingCRM-like scores on the messages. Each baseline's
 module says what it implements and which choices it made.
@@ -48,7 +49,7 @@ from quality.data import (
 )
 from quality.eigentrust import EigenTrust
 from quality.fxg import FxG
-from quality.goodwill_method import GoodwillPairs, GoodwillSigned
+from quality.goodwill_method import GoodwillPairs, GoodwillPairTrust, GoodwillSigned
 from quality.klout import Klout
 from quality.methods import PairMethod, SignedMethod
 from quality.pagerank import PageRank
@@ -59,8 +60,9 @@ Method = TypeVar("Method", SignedMethod, PairMethod)
 
 
 def goodwill_methods() -> tuple[list[SignedMethod], list[PairMethod]]:
-    """goodwill's two methods, with its default policy."""
-    return [GoodwillSigned()], [GoodwillPairs()]
+    """goodwill's methods, with its default policy: trust and standing on ratings; the
+    relationship outlook on messages, with trust alone beside it for comparison."""
+    return [GoodwillSigned()], [GoodwillPairs(), GoodwillPairTrust()]
 
 
 def signed_methods(goodwill: list[SignedMethod]) -> list[SignedMethod]:

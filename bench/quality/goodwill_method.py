@@ -26,10 +26,11 @@ import numpy as np
 from goodwill.trust.evidence import EventTable, compute_evidence
 from goodwill.trust.model import assess, base_rates, judgements, leanings
 from goodwill.trust.opinion import opinions
+from goodwill.trust.outlook import outlook
 from goodwill.trust.policy import Policy, default_policy
 from quality.data import Messages, SignedGraph
 
-__all__ = ["GoodwillPairs", "GoodwillSigned", "rating_table"]
+__all__ = ["GoodwillPairTrust", "GoodwillPairs", "GoodwillSigned", "message_table", "rating_table"]
 
 _SECONDS_US = 1_000_000
 _RATING = ("rating",)
@@ -152,9 +153,24 @@ class GoodwillSigned:
         return positive, negative
 
 
+def message_table(messages: Messages) -> EventTable:
+    """The messages as goodwill ``message`` events."""
+    m = messages.n_messages
+    return EventTable(
+        actor=messages.src.astype(np.int64),
+        target=messages.dst.astype(np.int64),
+        kind=np.zeros(m, dtype=np.int64),
+        time_us=np.round(messages.time * _SECONDS_US).astype(np.int64),
+        value=np.full(m, np.nan),
+        event_id=np.arange(m, dtype=np.int64),
+        kinds=_MESSAGE,
+        n_nodes=messages.n_nodes,
+    )
+
+
 class GoodwillPairs:
-    """goodwill's pairwise trust on message data: a pair scores the sum of the two
-    directions' expected trust as of the cut."""
+    """goodwill's relationship outlook on message data: the chance, as of the cut, that the
+    pair is in contact within the policy's horizon (:mod:`goodwill.trust.outlook`)."""
 
     name = "goodwill"
 
@@ -164,17 +180,24 @@ class GoodwillPairs:
     def score_pairs(
         self, messages: Messages, cut: float, a: np.ndarray, b: np.ndarray
     ) -> np.ndarray:
-        m = messages.n_messages
-        table = EventTable(
-            actor=messages.src.astype(np.int64),
-            target=messages.dst.astype(np.int64),
-            kind=np.zeros(m, dtype=np.int64),
-            time_us=np.round(messages.time * _SECONDS_US).astype(np.int64),
-            value=np.full(m, np.nan),
-            event_id=np.arange(m, dtype=np.int64),
-            kinds=_MESSAGE,
-            n_nodes=messages.n_nodes,
-        )
-        snapshot = assess(table, self.policy, round(cut * _SECONDS_US))
+        at = round(cut * _SECONDS_US)
+        found = outlook(message_table(messages), self.policy, at)
+        return found.of(a.astype(np.int64), b.astype(np.int64))
+
+
+class GoodwillPairTrust:
+    """goodwill's pairwise trust alone on message data: the sum of the two directions'
+    expected trust as of the cut. Shown beside the outlook because trust is built to last
+    and is not meant to predict the next contact; it is what the outlook adds to."""
+
+    name = "goodwill-trust"
+
+    def __init__(self, policy: Policy | None = None) -> None:
+        self.policy = policy or default_policy()
+
+    def score_pairs(
+        self, messages: Messages, cut: float, a: np.ndarray, b: np.ndarray
+    ) -> np.ndarray:
+        snapshot = assess(message_table(messages), self.policy, round(cut * _SECONDS_US))
         a, b = a.astype(np.int64), b.astype(np.int64)
         return snapshot.expected(a, b) + snapshot.expected(b, a)

@@ -1,4 +1,5 @@
-"""goodwill under the harness: its fast leave-one-out equals recomputing without the edge."""
+"""goodwill under the harness: its fast leave-one-out equals recomputing without the edge,
+and its outlook predicts contact better than recency."""
 
 from __future__ import annotations
 
@@ -7,9 +8,11 @@ from pathlib import Path
 import numpy as np
 
 from goodwill.trust.model import assess
-from quality.data import load_signed
-from quality.goodwill_method import GoodwillSigned, rating_table
+from quality.contact import Recency
+from quality.data import load_messages, load_signed
+from quality.goodwill_method import GoodwillPairs, GoodwillSigned, rating_table
 from quality.metrics import pcc, rmse
+from quality.protocols import persistence
 
 
 def exact_leave_one_out(method: GoodwillSigned, graph, edges: np.ndarray) -> np.ndarray:  # type: ignore[no-untyped-def]
@@ -38,3 +41,12 @@ def test_fast_leave_one_out_tracks_exact_recomputation(shared_data: Path) -> Non
     assert np.abs(fast - exact).mean() < 0.01
     assert abs(rmse(fast, truth) - rmse(exact, truth)) < 0.005
     assert abs(pcc(fast, truth) - pcc(exact, truth)) < 0.01
+
+
+def test_outlook_predicts_contact_better_than_recency(shared_data: Path) -> None:
+    messages = load_messages(shared_data)
+    goodwill = persistence(messages, GoodwillPairs())["auc_by_cut"]
+    recency = persistence(messages, Recency())["auc_by_cut"]
+    assert set(goodwill) == set(recency) == {"60", "100", "140"}
+    for cut, auc in goodwill.items():
+        assert auc > recency[cut], cut

@@ -12,7 +12,15 @@ from goodwill.trust.policy import default_policy, load_policy
 
 def test_every_default_carries_a_reason() -> None:
     policy = default_policy()
-    for section in ("decay", "saturation", "negative", "reciprocity", "opinion", "stages"):
+    for section in (
+        "decay",
+        "saturation",
+        "negative",
+        "reciprocity",
+        "opinion",
+        "stages",
+        "outlook",
+    ):
         assert len(policy.reasons[section]) > 20, section
     for kind in KINDS:
         assert kind in policy.rules, f"the default policy says nothing about {kind}"

@@ -187,7 +187,7 @@ def relationships(
         return
     table = Table(
         "id", "name", "stage", "trust", "±", "theirs", "weeks", "last contact", "silent",
-        "rhythm", box=None,
+        "rhythm", "outlook", box=None,
     )  # fmt: skip
     for r in rows:
         table.add_row(
@@ -201,6 +201,7 @@ def relationships(
             r.last_contact[:10],
             f"{r.silence_days:.0f}d",
             "-" if r.rhythm_days is None else f"{r.rhythm_days:.0f}d",
+            f"{r.outlook:.0%}",
         )
     out.print(f"as of {view.at:%Y-%m-%d %H:%M} UTC")
     out.print(table)

@@ -34,6 +34,7 @@ __all__ = [
     "EventTable",
     "Evidence",
     "compute_evidence",
+    "positive_events",
     "saturate",
     "time_span",
 ]
@@ -251,6 +252,17 @@ def time_span(group: Ints, time_us: Ints, size: int) -> tuple[Ints, Ints]:
     np.minimum.at(first, group, time_us)
     np.maximum.at(last, group, time_us)
     return first, last
+
+
+def positive_events(table: EventTable, policy: Policy) -> npt.NDArray[np.bool_]:
+    """Which events are contact that carries positive evidence under the policy: a kind
+    that earns or states trust, and for a rating, a value above zero."""
+    positive_kind = np.array(
+        [policy.rule(k).earns > 0 or policy.rule(k).states > 0 for k in table.kinds], dtype=bool
+    )
+    scaled = np.array([policy.rule(k).value_scale is not None for k in table.kinds], dtype=bool)
+    value_ok = ~scaled[table.kind] | (np.nan_to_num(table.value) > 0)
+    return np.asarray(positive_kind[table.kind] & value_ok, dtype=bool)
 
 
 def _sums(index: Ints, weights: Floats, size: int) -> Floats:

@@ -34,6 +34,7 @@ _SECTIONS = {
     "reciprocity": {"bonus"},
     "opinion": {"prior_weight", "base_rate"},
     "stages": {"exchanges_to_establish", "windows_to_settle", "cooling_rhythms"},
+    "outlook": {"horizon_days", "prior_gap_days"},
 }
 _RULE_KEYS = {"earns", "states", "value_scale", "lasting", "reason"}
 
@@ -71,6 +72,8 @@ class Policy:
     exchanges_to_establish: int
     windows_to_settle: int
     cooling_rhythms: float
+    horizon_days: float
+    prior_gap_days: float
     rules: Mapping[str, KindRule]
     reasons: Mapping[str, str] = field(default_factory=dict)
     source: str = "defaults"
@@ -209,6 +212,8 @@ def _build(data: dict[str, Any], where: str) -> Policy:
         exchanges_to_establish=int(_number(data, "stages", "exchanges_to_establish", where, low=1)),
         windows_to_settle=int(_number(data, "stages", "windows_to_settle", where, low=1)),
         cooling_rhythms=_number(data, "stages", "cooling_rhythms", where, low=1.0),
+        horizon_days=_positive(data, "outlook", "horizon_days", where),
+        prior_gap_days=_positive(data, "outlook", "prior_gap_days", where),
         rules=rules,
         reasons=reasons,
         source=where,

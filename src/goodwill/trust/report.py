@@ -83,6 +83,7 @@ class Relationship:
     last_contact: str
     rhythm_days: float | None
     silence_days: float
+    outlook: float  # the chance of contact within the policy's horizon
 
 
 @dataclass(frozen=True, slots=True)
@@ -188,6 +189,7 @@ class TrustView:
                 last_contact=from_time_us(int(found.last_us[i])).isoformat(),
                 rhythm_days=None if np.isnan(found.rhythm_days[i]) else float(found.rhythm_days[i]),
                 silence_days=float(found.silence_days[i]),
+                outlook=float(found.outlook[i]),
             )
             for i, pid in enumerate(ids)
         ]

@@ -14,7 +14,8 @@ The rules, in the order they are tried (the numbers are the policy's ``[stages]`
 * **maintaining**: established, settled, and in touch at its usual rhythm.
 
 Contact is any event between the two that carries positive evidence under the policy.
-Silence is never distrust: it can only make a relationship cooling, never broken.
+Silence is never distrust: it can only make a relationship cooling, never broken. Each
+relationship also carries its outlook, the chance of contact soon (:mod:`~goodwill.trust.outlook`).
 """
 
 from __future__ import annotations
@@ -24,8 +25,9 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
-from goodwill.trust.evidence import EventTable, time_span
+from goodwill.trust.evidence import EventTable, positive_events, time_span
 from goodwill.trust.model import TrustSnapshot
+from goodwill.trust.outlook import outlook
 
 __all__ = ["STAGES", "Relationships", "relationships_of"]
 
@@ -51,23 +53,18 @@ class Relationships:
     last_us: Ints
     rhythm_days: Floats  # NaN with fewer than two weeks of contact
     silence_days: Floats
+    outlook: Floats  # the chance of contact within the policy's horizon (see outlook.py)
 
 
 def relationships_of(table: EventTable, snapshot: TrustSnapshot, subject: int) -> Relationships:
     """The stage of every relationship of dense person ``subject`` as of the snapshot."""
     policy = snapshot.policy
-    positive_kind = np.array(
-        [policy.rule(k).earns > 0 or policy.rule(k).states > 0 for k in table.kinds], dtype=bool
-    )
-    scaled = np.array([policy.rule(k).value_scale is not None for k in table.kinds], dtype=bool)
-    value_ok = ~scaled[table.kind] | (np.nan_to_num(table.value) > 0)
     involved = (table.actor == subject) ^ (table.target == subject)
     contact_events = np.flatnonzero(
         involved
         & (table.target >= 0)
         & (table.time_us <= snapshot.at_us)
-        & positive_kind[table.kind]
-        & value_ok
+        & positive_events(table, policy)
     )
     outgoing = table.actor[contact_events] == subject
     other = np.where(outgoing, table.target[contact_events], table.actor[contact_events])
@@ -123,6 +120,7 @@ def relationships_of(table: EventTable, snapshot: TrustSnapshot, subject: int) -
         last_us=last,
         rhythm_days=rhythm,
         silence_days=silence,
+        outlook=outlook(table, policy, snapshot.at_us).of(subject_column, contacts),
     )
 
 
