@@ -79,7 +79,7 @@ class GoodwillSigned:
         policy = self.policy
         full = assess(table, policy, at)
         src, dst = table.actor, table.target
-        positive, negative = self._remaining_evidence(table, at)
+        positive, negative, judged_positive, judged_negative = self._remaining_evidence(table, at)
 
         # closed-form standing of v without u's judgement, generosity of u without v
         evidence = full.evidence
@@ -92,7 +92,7 @@ class GoodwillSigned:
         weight = credibility[evidence.truster] * confidence
         said = np.bincount(evidence.trustee, weights=weight * leaning, minlength=n)
         heard = np.bincount(evidence.trustee, weights=weight, minlength=n)
-        new_leaning, new_confidence = judgements(positive, negative, policy)
+        new_leaning, new_confidence = judgements(judged_positive, judged_negative, policy)
         old = credibility[src] * confidence[pair]
         new = credibility[src] * new_confidence
         standing_v = (said[dst] - old * leaning[pair] + new * new_leaning) / (
@@ -115,8 +115,11 @@ class GoodwillSigned:
         expected = opinions(positive, negative, policy.prior_weight, rates).expected
         return 2.0 * expected - 1.0
 
-    def _remaining_evidence(self, table: EventTable, at: int) -> tuple[np.ndarray, np.ndarray]:
-        """For each edge (u, v): u's evidence about v from every event but that edge.
+    def _remaining_evidence(
+        self, table: EventTable, at: int
+    ) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+        """For each edge (u, v): u's evidence about v from every event but that edge, for and
+        against, in all and the part that counts in standing.
 
         Every edge gets private nodes 2k (u) and 2k+1 (v) and a copy of the other events
         between u and v, so one call computes all the leave-one-out pairs exactly.
@@ -146,11 +149,19 @@ class GoodwillSigned:
             n_nodes=2 * m,
         )
         evidence = compute_evidence(copies, self.policy, at)
-        positive, negative = np.zeros(m), np.zeros(m)
         mine = (evidence.truster % 2 == 0) & (evidence.trustee == evidence.truster + 1)
-        positive[evidence.truster[mine] // 2] = evidence.positive[mine]
-        negative[evidence.truster[mine] // 2] = evidence.negative[mine]
-        return positive, negative
+        edge_of_pair = evidence.truster[mine] // 2
+        sums = []
+        for per_pair in (
+            evidence.positive,
+            evidence.negative,
+            evidence.judged_positive,
+            evidence.judged_negative,
+        ):
+            per_edge = np.zeros(m)
+            per_edge[edge_of_pair] = per_pair[mine]
+            sums.append(per_edge)
+        return sums[0], sums[1], sums[2], sums[3]
 
 
 def message_table(messages: Messages) -> EventTable:

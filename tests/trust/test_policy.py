@@ -55,6 +55,7 @@ def test_endless_half_life_is_allowed(tmp_path: Path) -> None:
         ("[kinds.hug]\nearns = 1\n", "[kinds.hug] is not an event kind"),
         ("[kinds.like]\nearn = 1\n", "[kinds.like] has no setting 'earn'"),
         ("[kinds.like]\nlasting = 'yes'\n", "lasting must be true or false"),
+        ("[kinds.rating]\nearns_standing = 1\n", "earns_standing must be true or false"),
         ("[opinion]\nbase_rate = 2\n", "base_rate must be at most 1"),
         ("[saturation]\nceiling = 0.5\n", "ceiling must be at least 1"),
         ("[weights]\nx = 1\n", "no section [weights]"),
@@ -74,3 +75,8 @@ def test_bad_policy_files_say_where_and_what(tmp_path: Path, text: str, complain
 def test_a_missing_policy_file_is_named(tmp_path: Path) -> None:
     with pytest.raises(AlgorithmInputError, match="does not exist"):
         load_policy(tmp_path / "nowhere.toml")
+
+
+def test_only_ratings_earn_outside_standing() -> None:
+    policy = default_policy()
+    assert [k for k, rule in policy.rules.items() if not rule.earns_standing] == ["rating"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from goodwill.trust.model import assess
 from goodwill.trust.policy import default_policy
@@ -14,6 +15,7 @@ TARGETS = range(30, 40)
 VICTIM = 40
 GANG = range(41, 46)
 N = 46
+POLICY = default_policy()
 
 
 def community() -> list[tuple[int, int, str, float, float | None]]:
@@ -83,3 +85,16 @@ def test_standing_needs_consistent_arrays() -> None:
         Standing().fit(np.array([0]), np.array([1, 2]), np.array([0.5]), np.array([0.5]), n_nodes=3)
     with pytest.raises(AlgorithmInputError):
         Standing(prior_weight=0)
+
+
+def test_warning_about_a_fraudster_costs_the_warner_no_standing() -> None:
+    """Rating someone is done *to* them: their grudge stays in the pair (the fraudster's
+    own trust in the warner falls) and does not reach the warner's standing."""
+    warner, fraudster, at = 0, 1, at_day(40)
+    liked = [(rater, warner, "rating", 10.0 + rater, 5.0) for rater in range(2, 12)]
+    warned = [*liked, (warner, fraudster, "rating", 30.0, -10.0)]
+    quiet, loud = assess(table(liked, 12), POLICY, at), assess(table(warned, 12), POLICY, at)
+    assert loud.standing[warner] == pytest.approx(quiet.standing[warner], abs=1e-6)
+    assert loud.standing[fraudster] < 0
+    grudge = loud.expected(np.array([fraudster]), np.array([warner]))[0]
+    assert grudge < quiet.expected(np.array([fraudster]), np.array([warner]))[0]

@@ -20,7 +20,7 @@ sums, no loop per event or per pair.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -92,7 +92,10 @@ class Evidence:
 
     Pairs (one per ordered truster/trustee with any evidence): ``truster``, ``trustee``,
     ``positive`` (r, the evidence for trust) and ``negative`` (s, against it, as a positive
-    number), ``first_us``/``last_us`` (the pair's first and last event), ``events``.
+    number), ``first_us``/``last_us`` (the pair's first and last event), ``events``; and
+    ``judged_positive``/``judged_negative``, the evidence that judges the trustee's conduct
+    and so counts in standing: r and s again, but without what kinds with
+    ``earns_standing`` off earned, saturated as if those reactions had not happened.
     """
 
     row_truster: Ints
@@ -109,6 +112,8 @@ class Evidence:
     first_us: Ints
     last_us: Ints
     events: Ints
+    judged_positive: Floats
+    judged_negative: Floats
     n_nodes: int
     at_us: int
 
@@ -173,10 +178,24 @@ def compute_evidence(table: EventTable, policy: Policy, at_us: int) -> Evidence:
     contribution, pair_of_row, pairs = _saturated(
         truster, trustee, channel, decayed, window, table.n_nodes, policy
     )
-    return _assemble(
+    evidence = _assemble(
         truster, trustee, row_event, channel, decayed, contribution, pair_of_row, pairs,
         time_us, table.n_nodes, at_us,
     )  # fmt: skip
+    reaction = np.array([not policy.rule(k).earns_standing for k in table.kinds], dtype=bool)
+    judged = ~((channel == EARNED) & reaction[table.kind[row_event]])
+    if judged.all():
+        return evidence
+    # what judges conduct, saturated on its own as if the reactions had not happened
+    judged_contribution, judged_pair, judged_codes = _saturated(
+        truster[judged], trustee[judged], channel[judged], decayed[judged], window[judged],
+        table.n_nodes, policy,
+    )  # fmt: skip
+    at = np.searchsorted(pairs, judged_codes)
+    gained, lost = _signed_sums(judged_pair, judged_contribution, len(judged_codes))
+    judged_positive, judged_negative = np.zeros(len(pairs)), np.zeros(len(pairs))
+    judged_positive[at], judged_negative[at] = gained, lost
+    return replace(evidence, judged_positive=judged_positive, judged_negative=judged_negative)
 
 
 def _saturated(
@@ -265,6 +284,13 @@ def positive_events(table: EventTable, policy: Policy) -> npt.NDArray[np.bool_]:
     return np.asarray(positive_kind[table.kind] & value_ok, dtype=bool)
 
 
+def _signed_sums(index: Ints, contribution: Floats, size: int) -> tuple[Floats, Floats]:
+    """Per-index sums of the positive contributions and of the negative ones (as positive)."""
+    gained = np.where(contribution > 0, contribution, 0.0)
+    lost = np.where(contribution < 0, -contribution, 0.0)
+    return _sums(index, gained, size), _sums(index, lost, size)
+
+
 def _sums(index: Ints, weights: Floats, size: int) -> Floats:
     """Per-index sums of ``weights`` (``np.bincount`` with the float type it really returns)."""
     return np.asarray(np.bincount(index, weights=weights, minlength=size), dtype=np.float64)
@@ -284,8 +310,7 @@ def _assemble(
     at_us: int,
 ) -> Evidence:
     n_pairs = len(pair_codes)
-    positive = _sums(pair_of_row, np.where(contribution > 0, contribution, 0.0), n_pairs)
-    negative = _sums(pair_of_row, np.where(contribution < 0, -contribution, 0.0), n_pairs)
+    positive, negative = _signed_sums(pair_of_row, contribution, n_pairs)
     first, last = time_span(pair_of_row, time_us, n_pairs)
     return Evidence(
         row_truster=truster,
@@ -302,6 +327,8 @@ def _assemble(
         first_us=first,
         last_us=last,
         events=np.bincount(pair_of_row, minlength=n_pairs).astype(np.int64),
+        judged_positive=positive,
+        judged_negative=negative,
         n_nodes=n_nodes,
         at_us=at_us,
     )

@@ -76,8 +76,9 @@ class TrustSnapshot:
 
 
 def leanings(evidence: Evidence, policy: Policy) -> tuple[Floats, Floats]:
-    """What each pair's judgement says, and how much it counts, in everyone's standing."""
-    return judgements(evidence.positive, evidence.negative, policy)
+    """What each pair's judgement says, and how much it counts, in everyone's standing: from
+    the part of its evidence that judges the trustee's conduct (``judged_*``)."""
+    return judgements(evidence.judged_positive, evidence.judged_negative, policy)
 
 
 def judgements(positive: Floats, negative: Floats, policy: Policy) -> tuple[Floats, Floats]:
@@ -85,10 +86,12 @@ def judgements(positive: Floats, negative: Floats, policy: Policy) -> tuple[Floa
 
     Every judgement weighs the same (credibility is applied on top): one voice per person
     who dealt with the trustee, however much evidence that person holds, so neither one
-    prolific rater nor a few loud negatives outweigh many others.
+    prolific rater nor a few loud negatives outweigh many others. A pair whose evidence is
+    all reaction (nothing that judges conduct) is no judgement and weighs nothing.
     """
     total = positive + negative + policy.prior_weight
-    return (positive - negative) / total, np.ones_like(total)
+    voice = (positive + negative > 0).astype(np.float64)
+    return (positive - negative) / total, voice
 
 
 def base_rates(

@@ -36,7 +36,7 @@ _SECTIONS = {
     "stages": {"exchanges_to_establish", "windows_to_settle", "cooling_rhythms"},
     "outlook": {"horizon_days", "prior_gap_days"},
 }
-_RULE_KEYS = {"earns", "states", "value_scale", "lasting", "reason"}
+_RULE_KEYS = {"earns", "states", "value_scale", "lasting", "earns_standing", "reason"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +48,11 @@ class KindRule:
     ``value_scale``: when set, the event's value divided by it multiplies both weights
     (a rating of -10 on a scale of 10 is evidence of weight -1 times the rule's weight).
     ``lasting``: a standing statement that does not decay until withdrawn.
+    ``earns_standing``: whether what the actor earns also counts in the actor's standing.
+    Off for a rating: being rated is something done *to* the target, and how the target
+    takes it (a grudge for a -10, gratitude for a +10) belongs to the pair, not to
+    everyone's view of the rater, or every honest warning about a fraudster would earn
+    its author the fraudster's distrust in public.
     """
 
     kind: str
@@ -56,6 +61,7 @@ class KindRule:
     value_scale: float | None = None
     lasting: bool = False
     reason: str = ""
+    earns_standing: bool = True
 
 
 @dataclass(frozen=True, slots=True)
@@ -189,13 +195,18 @@ def _build(data: dict[str, Any], where: str) -> Policy:
         scale = rule.get("value_scale")
         if scale is not None:
             scale = _positive({"k": rule}, "k", "value_scale", f"{where}: [kinds.{kind}]")
-        lasting = rule.get("lasting", False)
-        if not isinstance(lasting, bool):
-            raise AlgorithmInputError(
-                f"{where}: [kinds.{kind}] lasting must be true or false, not {lasting!r}"
-            )
+        lasting, earns_standing = (
+            _flag(rule, kind, "lasting", False, where),
+            _flag(rule, kind, "earns_standing", True, where),
+        )
         rules[kind] = KindRule(
-            kind, weights["earns"], weights["states"], scale, lasting, rule.get("reason", "")
+            kind,
+            weights["earns"],
+            weights["states"],
+            scale,
+            lasting,
+            rule.get("reason", ""),
+            earns_standing,
         )
     base_rate = _number(data, "opinion", "base_rate", where, low=0.0)
     if base_rate > 1:
@@ -218,3 +229,13 @@ def _build(data: dict[str, Any], where: str) -> Policy:
         reasons=reasons,
         source=where,
     )
+
+
+def _flag(rule: Mapping[str, object], kind: str, key: str, default: bool, where: str) -> bool:
+    """A true/false setting of a kind's rule, or an error naming the file and the key."""
+    value = rule.get(key, default)
+    if not isinstance(value, bool):
+        raise AlgorithmInputError(
+            f"{where}: [kinds.{kind}] {key} must be true or false, not {value!r}"
+        )
+    return value
