@@ -54,6 +54,7 @@ def messages(tmp_path: Path) -> Path:
         (["import", "csv", "missing.csv"], "missing.csv: no such file or folder"),
         (["import", "csv", "x.csv", "--option", "oops"], "write it as key=value"),
         (["show", "nobody"], "nobody matches 'nobody'"),
+        (["import", "missing.csv"], "missing.csv: no such file or folder"),
         (["unmerge", "12"], "no merge with id 12"),
     ],
 )
@@ -87,6 +88,13 @@ def test_import_stats_and_a_second_import(db: str, messages: Path) -> None:
     figures = json.loads(invoke(db, "stats", "--json"))
     assert figures["events"] == 5 and figures["identities"] == 3 and figures["imports"] == 2
     assert figures["by_kind"] == {"message": 5} and figures["by_source"] == {"snap-temporal": 5}
+
+
+def test_import_without_a_source_recognises_the_file(db: str, messages: Path) -> None:
+    result = runner.invoke(app, ["--db", db, "import", str(messages), "--json"])
+    assert result.exit_code == 0, result.output
+    assert "reading college.txt as snap-temporal" in result.stderr
+    assert json.loads(result.stdout)["source"] == "snap-temporal"
 
 
 def test_import_prints_a_summary(db: str, messages: Path) -> None:

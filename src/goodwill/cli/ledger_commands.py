@@ -16,6 +16,7 @@ from goodwill.importing import ImportSummary, check_import, run_import
 from goodwill.ledger.migrate import current_revision
 from goodwill.ledger.queries import stats as store_stats
 from goodwill.sources.registry import available_sources
+from goodwill.sources.sniffing import detect_source
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 
@@ -75,8 +76,15 @@ def print_summary(summary: ImportSummary) -> None:
 @app.command("import")
 def import_(
     ctx: typer.Context,
-    source: Annotated[str, typer.Argument(help="Source name (goodwill sources lists them).")],
-    path: Annotated[Path, typer.Argument(help="The file or folder to import.")],
+    source: Annotated[
+        str,
+        typer.Argument(
+            help="Source name (goodwill sources lists them); leave it out to let goodwill "
+            "tell from the file.",
+            metavar="[SOURCE]",
+        ),
+    ],
+    path: Annotated[Path | None, typer.Argument(help="The file or folder to import.")] = None,
     option: Annotated[
         list[str] | None,
         typer.Option("--option", "-o", help="Source option key=value (repeatable)."),
@@ -87,7 +95,12 @@ def import_(
     ] = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Import PATH with SOURCE: all or nothing, and a second run adds nothing."""
+    """Import PATH with SOURCE (or the source goodwill recognises): all or nothing, and a
+    second run adds nothing."""
+    if path is None:
+        path = Path(source)
+        source = detect_source(path, available_sources())
+        err.print(f"reading {path.name} as {source}")
     options = _parse_options(option or [])
     check_import(source, path, options)
     ledger = open_store(ctx)

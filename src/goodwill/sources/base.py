@@ -9,7 +9,8 @@ memory than a small one.
 
 To add a source, subclass :class:`Source`, give it a ``name``, a one-line ``description``
 and its ``options``, implement :meth:`Source.records`, and register the class under the
-``goodwill.sources`` entry-point group, exactly as the built-in sources do.
+``goodwill.sources`` entry-point group, exactly as the built-in sources do. Answer
+:meth:`Source.sniff` so that ``goodwill import PATH`` can recognise the input.
 """
 
 from __future__ import annotations
@@ -17,10 +18,13 @@ from __future__ import annotations
 from abc import ABC, abstractmethod
 from collections.abc import Callable, Iterator, Mapping
 from pathlib import Path
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from goodwill.errors import SourceError
 from goodwill.events import Record, check_network
+
+if TYPE_CHECKING:
+    from goodwill.sources.sniffing import Sample
 
 __all__ = ["Source", "check_network_option"]
 
@@ -47,6 +51,13 @@ class Source(ABC):
         self.settings: dict[str, str] = given
         self._position: Callable[[], int] = lambda: 0
         self.check_settings()
+
+    @classmethod
+    def sniff(cls, sample: Sample) -> int:
+        """How sure this source is, from 0 ("not mine") to 100, that ``sample`` is its input,
+        for ``goodwill import PATH`` (see :mod:`goodwill.sources.sniffing`). A source that
+        reads no file (an API) keeps this default, 0."""
+        return 0
 
     def check_settings(self) -> None:  # noqa: B027 - an optional hook, empty by design
         """Refuse option values the source cannot use, before any input is read.

@@ -34,6 +34,7 @@ from goodwill.sources.archive import Archive, as_of_option, iter_byte_lines
 from goodwill.sources.base import Source
 from goodwill.sources.fields import BadRecord
 from goodwill.sources.jsonstream import BadStructure, Item, array_items, load_document
+from goodwill.sources.sniffing import Sample
 
 __all__ = ["MastodonArchiveSource"]
 
@@ -57,6 +58,11 @@ class MastodonArchiveSource(Source):
         "as-of": "when the archive and CSV exports were made, ISO 8601, for what has no time "
         "(default: each file's own time stamp)",
     }
+
+    @classmethod
+    def sniff(cls, sample: Sample) -> int:
+        """A zip or folder holding ``actor.json`` and ``outbox.json``."""
+        return 90 if sample.has_member("actor.json") and sample.has_member("outbox.json") else 0
 
     def check_settings(self) -> None:
         if self.settings.get("likes", "skip") not in ("skip", "as-of"):

@@ -22,11 +22,25 @@ from goodwill.events import KINDS, Event, Record, Rejected
 from goodwill.sources.base import Source, check_network_option
 from goodwill.sources.inputs import epoch_us, is_node_id, iter_lines
 from goodwill.sources.keys import RepeatKeys
+from goodwill.sources.sniffing import Sample
 
 __all__ = ["SnapSignedSource", "SnapTemporalSource", "network_for"]
 
 _NETWORK_HELP = "the network name for node ids (default: the file name, e.g. soc-sign-bitcoinotc)"
 _TWITTER_CODES = {"RT": "share", "MT": "mention", "RE": "reply"}
+_SIGNED_LINE = re.compile(r"\d+,\d+,-?\d+(\.\d+)?,\d+(\.\d+)?\Z")
+_TEMPORAL_LINE = re.compile(r"\d+\s+\d+\s+\d+(\.\d+)?(\s+(RT|MT|RE))?\Z")
+
+
+def _data_lines(sample: Sample) -> list[str]:
+    """The sample's complete, non-comment lines (the last may be cut off by the sample)."""
+    lines = sample.head.decode("utf-8", errors="replace").splitlines()[:-1] or [sample.first_line()]
+    return [line.strip() for line in lines if line.strip() and not line.startswith("#")][:50]
+
+
+def _all_match(sample: Sample, pattern: re.Pattern[str]) -> int:
+    lines = _data_lines(sample)
+    return 50 if lines and all(pattern.match(line) for line in lines) else 0
 
 
 def network_for(path: Path, override: str | None) -> str:
@@ -58,6 +72,11 @@ class SnapSignedSource(Source):
         "SNAP signed rating networks (SOURCE,TARGET,RATING,TIME, e.g. Bitcoin OTC) -> ratings"
     )
     options: ClassVar[dict[str, str]] = {"network": _NETWORK_HELP}
+
+    @classmethod
+    def sniff(cls, sample: Sample) -> int:
+        """Lines of four numbers separated by commas."""
+        return _all_match(sample, _SIGNED_LINE)
 
     def check_settings(self) -> None:
         check_network_option(self.settings)
@@ -113,6 +132,11 @@ class SnapTemporalSource(Source):
         "network": _NETWORK_HELP,
         "kind": "the event kind for rows without an interaction code (default: message)",
     }
+
+    @classmethod
+    def sniff(cls, sample: Sample) -> int:
+        """Lines of three numbers separated by spaces, perhaps with an interaction code."""
+        return _all_match(sample, _TEMPORAL_LINE)
 
     def check_settings(self) -> None:
         check_network_option(self.settings)

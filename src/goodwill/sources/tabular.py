@@ -51,6 +51,7 @@ from goodwill.events import (
 from goodwill.sources.base import Source, check_network_option
 from goodwill.sources.inputs import epoch_us, iter_lines
 from goodwill.sources.keys import RepeatKeys, content_key
+from goodwill.sources.sniffing import Sample
 
 __all__ = ["COLUMNS", "CsvSource", "JsonlSource", "parse_time"]
 
@@ -187,10 +188,20 @@ class _RowMaker:
         return out
 
 
+def _csv_header(line: str) -> set[str]:
+    return {cell.strip().strip('"').lower() for cell in line.split(",")}
+
+
 class CsvSource(Source):
     """Events as CSV rows with a header naming the columns above."""
 
     name: ClassVar[str] = "csv"
+
+    @classmethod
+    def sniff(cls, sample: Sample) -> int:
+        """goodwill's own CSV: a header naming at least time, kind and actor."""
+        return 70 if set(_REQUIRED) <= _csv_header(sample.first_line()) else 0
+
     description: ClassVar[str] = (
         "CSV with a header: time, kind, actor, target, id, value, text, ..."
     )
@@ -247,6 +258,18 @@ class JsonlSource(Source):
     """Events (and identities) as one JSON object per line, keys as the CSV columns."""
 
     name: ClassVar[str] = "jsonl"
+
+    @classmethod
+    def sniff(cls, sample: Sample) -> int:
+        """A first line that is a JSON object with an event's or an identity's keys."""
+        try:
+            first = json.loads(sample.first_line())
+        except ValueError:
+            return 0
+        if isinstance(first, dict) and ({"kind", "actor"} <= first.keys() or "identity" in first):
+            return 70
+        return 0
+
     description: ClassVar[str] = "JSON lines: one event (or identity) object per line, keys as csv"
     options: ClassVar[dict[str, str]] = _OPTIONS
 

@@ -26,6 +26,7 @@ from goodwill.sources.archive import Archive, as_of_option
 from goodwill.sources.base import Source
 from goodwill.sources.fields import BadRecord
 from goodwill.sources.jsonstream import BadStructure, Item, array_items, load_document
+from goodwill.sources.sniffing import Sample
 from goodwill.sources.twitter import People, dm_events, id_number, state_event, tweet_events
 
 __all__ = ["XArchiveSource"]
@@ -50,6 +51,13 @@ class XArchiveSource(Source):
         "as-of": "when the archive was made, ISO 8601, for follows, blocks and mutes, which have "
         "no time (default: each file's own time stamp)",
     }
+
+    @classmethod
+    def sniff(cls, sample: Sample) -> int:
+        """A zip or folder holding X's ``tweets.js`` (or ``tweet.js``) and its account."""
+        tweets = sample.has_member("data/tweets.js", "data/tweet.js", "data/tweets-part1.js")
+        account = sample.has_member("data/account.js", "data/manifest.js")
+        return 90 if tweets and account else 0
 
     def check_settings(self) -> None:
         self._as_of = as_of_option(self.settings)
