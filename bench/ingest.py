@@ -1,8 +1,10 @@
 """Import speed: goodwill's importer beside baselines measured in the same run.
 
-What it measures, for each input (Bitcoin OTC through ``snap-signed`` from ``../shared/data``,
-and a seeded synthetic CSV of ``--events`` events written by ``bench/synthetic.py``) and each
-backend (SQLite, and PostgreSQL on a throwaway cluster when a server is installed):
+What it measures, for each input (Bitcoin OTC through ``snap-signed`` from ``../shared/data``;
+a seeded synthetic CSV of ``--events`` events written by ``bench/synthetic.py``; and, written
+by ``bench/exports.py``, an mbox of ``--mbox-messages`` messages through ``mbox`` and an X
+archive of ``--x-tweets`` tweets through ``x-archive``) and each backend (SQLite, and
+PostgreSQL on a throwaway cluster when a server is installed):
 
 * **import**: the median of ``--repeats`` fresh imports (``run_import`` into an empty store):
   events/s (events read / seconds of the whole import: hashing, parsing, resolving
@@ -23,7 +25,7 @@ Two baselines make the figures ratios rather than absolute claims about the mach
 It prints figures only and asserts nothing. Run from the repository root::
 
     .venv/bin/python bench/ingest.py                              # 1,000,000 events, 3 repeats
-    .venv/bin/python bench/ingest.py --events 50000 --repeats 1   # quick, under a minute
+    .venv/bin/python bench/ingest.py --events 50000 --repeats 1   # quick, about two minutes
     .venv/bin/python bench/ingest.py --no-postgres --json bench.json
 """
 
@@ -51,6 +53,7 @@ from typing import Any
 from rich.console import Console
 from rich.table import Table
 
+from exports import write_mbox, write_x_archive
 from goodwill import ImportSummary, open_ledger, run_import
 from goodwill.events import Event
 from goodwill.ledger.writer import insert_events_sql
@@ -61,6 +64,8 @@ ROOT = Path(__file__).resolve().parents[1]
 SHARED_DATA = Path(__file__).resolve().parents[2] / "shared" / "data"
 OTC_FILE = "soc-sign-bitcoinotc.csv"
 TARGET_EVENTS = 1_000_000
+MBOX_MESSAGES = 50_000
+X_TWEETS = 50_000
 TARGET_RATE = 200_000  # events/s into SQLite for the 1M-event file (the issue's target)
 BATCH = 10_000
 CACHE_PAGES = -65_536  # the ledger's own PRAGMA cache_size
@@ -128,6 +133,20 @@ def generate_csv(folder: Path, events: int) -> tuple[Input, float]:
     started = time.perf_counter()
     path = write_events_csv(folder / f"synthetic-{events}.csv", events)
     return Input(f"synthetic {events:,}", "csv", path), time.perf_counter() - started
+
+
+def generate_exports(folder: Path, messages: int, tweets: int) -> tuple[list[Input], float]:
+    """Write the mbox and the X archive once for the whole run (a size of 0 leaves one out);
+    returns them and how long that took."""
+    started = time.perf_counter()
+    inputs = []
+    if messages:
+        path = write_mbox(folder / f"mail-{messages}.mbox", messages)
+        inputs.append(Input(f"mbox {messages:,} messages", "mbox", path))
+    if tweets:
+        path = write_x_archive(folder / f"x-archive-{tweets}.zip", tweets)
+        inputs.append(Input(f"X archive {tweets:,} tweets", "x-archive", path))
+    return inputs, time.perf_counter() - started
 
 
 def otc_input(console: Console) -> Input | None:
@@ -478,11 +497,19 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--events", type=int, default=TARGET_EVENTS, help="synthetic CSV size")
     parser.add_argument("--repeats", type=int, default=3, help="fresh imports per figure")
+    parser.add_argument(
+        "--mbox-messages", type=int, default=MBOX_MESSAGES, help="generated mbox size (0: none)"
+    )
+    parser.add_argument(
+        "--x-tweets", type=int, default=X_TWEETS, help="generated X archive size (0: none)"
+    )
     parser.add_argument("--no-postgres", action="store_true", help="SQLite only")
     parser.add_argument("--json", type=Path, metavar="FILE", help="also write figures as JSON")
     args = parser.parse_args(argv)
     if args.events < 1 or args.repeats < 1:
         parser.error("--events and --repeats must be at least 1")
+    if args.mbox_messages < 0 or args.x_tweets < 0:
+        parser.error("--mbox-messages and --x-tweets must be at least 0")
     return args
 
 
@@ -508,7 +535,12 @@ def main(argv: list[str] | None = None) -> int:
         synthetic, generation = generate_csv(Path(folder), args.events)
         size = synthetic.path.stat().st_size / 1e6
         console.print(f"Generated {args.events:,} events ({size:.0f} MB) in {generation:.1f} s")
-        inputs = [i for i in (otc_input(console), synthetic) if i is not None]
+        exports, export_seconds = generate_exports(Path(folder), args.mbox_messages, args.x_tweets)
+        for made in exports:
+            size = made.path.stat().st_size / 1e6
+            console.print(f"Generated {made.label} ({size:.0f} MB)")
+        console.print(f"  in {export_seconds:.1f} s")
+        inputs = [i for i in (otc_input(console), synthetic, *exports) if i is not None]
         backends = [Backend("SQLite", fresh_sqlite), *([postgres] if postgres else [])]
         console.print("Baselines:")
         bases = {i.label: measure_baselines(i, args.repeats, console) for i in inputs}
@@ -537,6 +569,9 @@ def main(argv: list[str] | None = None) -> int:
             "events": args.events,
             "repeats": args.repeats,
             "generation_seconds": generation,
+            "mbox_messages": args.mbox_messages,
+            "x_tweets": args.x_tweets,
+            "export_generation_seconds": export_seconds,
             "baselines": [asdict(b) for b in bases.values()],
             "imports": [asdict(r) for r in rows],
             "target": verdict,

@@ -84,7 +84,7 @@ def test_a_failed_import_leaves_no_reject_files(ledger: Ledger, tmp_path: Path) 
 def test_checks_before_reading(tmp_path: Path) -> None:
     with pytest.raises(
         UnknownSourceError,
-        match="available: csv, jsonl, mastodon-archive, snap-signed, snap-temporal, x-archive",
+        match="available: bluesky, bluesky-car, csv, jsonl, linkedin, mastodon, mastodon-archive, mbox",
     ):
         check_import("nope", tmp_path)
     with pytest.raises(SourceError, match="no such file"):

@@ -1,4 +1,5 @@
-"""What sources yield: events, identities and the records they had to reject.
+"""What sources yield: events, identities, links between identities, and the records they
+had to reject.
 
 An :class:`Event` is one action one identity took toward another (or toward nobody, for a
 post). Identities are named by *handles*, ``network:account`` strings such as
@@ -28,6 +29,7 @@ __all__ = [
     "Event",
     "EventKind",
     "Identity",
+    "Link",
     "Record",
     "Rejected",
     "check_network",
@@ -182,4 +184,20 @@ class Rejected:
     raw: str
 
 
-Record = Event | Identity | Rejected
+@dataclass(frozen=True, slots=True)
+class Link:
+    """A source's word that several handles belong to one person, and on what evidence.
+
+    Only a source that speaks for the user yields one: a contact card is the user's own
+    statement that its accounts are one person. The importer applies it as a recorded merge
+    whose reason is ``evidence`` (``goodwill unmerge`` undoes it), and names the person
+    ``name`` when one is given. Weaker signs that two accounts are one person (a shared
+    email, a profile linking another profile) are only suggested, never applied.
+    """
+
+    handles: tuple[str, ...]
+    evidence: str
+    name: str | None = None
+
+
+Record = Event | Identity | Link | Rejected

@@ -3,7 +3,12 @@
 The whole import is one write transaction. A record the source cannot read stops it with
 an error naming the file, the place and the reason, and the rollback leaves the store
 exactly as it was; with ``skip_bad`` such records go to a file instead and the rest lands.
-The ``imports`` row written at the end records the file's sha256 and the counts.
+The ``imports`` row written at the end records the file's sha256 and the counts. Links
+(a contact card's word that its accounts are one person) become recorded merges at the end.
+
+:func:`import_records` is the machinery under :func:`run_import` for inputs that are not
+one file (an API sync, see :mod:`goodwill.syncing`): it takes the records, what to record
+as their path and digest, and a hook that runs inside the transaction just before commit.
 """
 
 from __future__ import annotations
@@ -11,12 +16,15 @@ from __future__ import annotations
 import hashlib
 import time
 from collections.abc import Callable, Mapping
+from contextlib import AbstractContextManager
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from sqlalchemy import Connection
+
 from goodwill.errors import SourceError
-from goodwill.events import Event, Identity, Record, Rejected, now_us
+from goodwill.events import Event, Identity, Link, Record, Rejected, now_us
 from goodwill.ledger.imports import begin_import, finish_import
 from goodwill.ledger.store import Ledger
 from goodwill.ledger.writer import EventWriter
@@ -24,7 +32,14 @@ from goodwill.reading import RecordStream, open_records
 from goodwill.sources.base import Source
 from goodwill.sources.registry import source_class
 
-__all__ = ["ImportSummary", "Progress", "check_import", "file_sha256", "run_import"]
+__all__ = [
+    "ImportSummary",
+    "Progress",
+    "check_import",
+    "file_sha256",
+    "import_records",
+    "run_import",
+]
 
 #: Called as ``progress(bytes_read, total_bytes, events_read)`` after every batch.
 Progress = Callable[[int, int, int], None]
@@ -47,6 +62,8 @@ class ImportSummary:
     seconds: float
     rejects_path: Path | None = None
     first_rejects: list[Rejected] = field(default_factory=list)
+    #: Merges made from the source's links (a contact card's accounts made one person).
+    people_merged: int = 0
 
     @property
     def events_per_second(self) -> float:
@@ -126,14 +143,15 @@ class _Batches:
         path: Path,
         rejects: _RejectLog | None,
         *,
+        total: int,
         batch_size: int,
         progress: Progress | None,
     ) -> None:
         self.writer, self.source, self.path, self.rejects = writer, source, path, rejects
-        self.batch_size, self.progress = batch_size, progress
-        self.total = path.stat().st_size if path.is_file() else 0
+        self.batch_size, self.progress, self.total = batch_size, progress, total
         self.events: list[Event] = []
         self.names: list[Identity] = []
+        self.links: list[Link] = []  # one per contact card at most: applied at the end
         self.events_read = 0
         self.rejected = 0
         self.shown: list[Rejected] = []
@@ -146,6 +164,8 @@ class _Batches:
                 self.flush()
         elif isinstance(record, Identity):
             self.names.append(record)
+        elif isinstance(record, Link):
+            self.links.append(record)
         elif isinstance(record, Rejected):
             if self.rejects is None:
                 raise SourceError(
@@ -175,6 +195,15 @@ class _Batches:
         if self.progress is not None:
             self.progress(self.source.bytes_read(), self.total, self.events_read)
 
+    def finish(self) -> None:
+        """Write what is left, then apply the links, all at once: a handle two of them
+        share is known only when all have been read."""
+        self.flush()
+        try:
+            self.writer.add_links(self.links)
+        except SourceError as exc:
+            raise SourceError(f"{exc.detail}; nothing was imported", path=self.path) from exc
+
 
 def run_import(
     ledger: Ledger,
@@ -194,7 +223,46 @@ def run_import(
     """
     check_import(source_name, path, options)
     started = time.perf_counter()
-    sha256 = file_sha256(path)
+    return import_records(
+        ledger,
+        source_name,
+        lambda: open_records(source_name, options, path, parallel=parallel),
+        where=path,
+        recorded_path=str(path.resolve()),
+        sha256=file_sha256(path),
+        total=path.stat().st_size if path.is_file() else 0,
+        options=options,
+        skip_bad=skip_bad,
+        progress=progress,
+        batch_size=batch_size,
+        started=started,
+    )
+
+
+def import_records(
+    ledger: Ledger,
+    source_name: str,
+    open_stream: Callable[[], AbstractContextManager[RecordStream]],
+    *,
+    where: Path,
+    recorded_path: str,
+    sha256: str,
+    total: int = 0,
+    options: Mapping[str, str] | None = None,
+    skip_bad: Path | None = None,
+    progress: Progress | None = None,
+    batch_size: int = 10_000,
+    before_commit: Callable[[Connection], None] | None = None,
+    started: float | None = None,
+) -> ImportSummary:
+    """Import the records ``open_stream`` gives, all or nothing, as :func:`run_import` does.
+
+    ``where`` names the input in messages and the summary; ``recorded_path`` and ``sha256``
+    go into the ``imports`` row; ``total`` is the input's size for progress (0: unknown).
+    ``before_commit(conn)`` runs in the import's transaction after its last record, so what
+    it writes (a sync's cursor) lands if and only if the import does.
+    """
+    started = time.perf_counter() if started is None else started
     rejects = _RejectLog(skip_bad) if skip_bad is not None else None
     ok = False
     try:
@@ -203,19 +271,25 @@ def run_import(
             import_id = begin_import(
                 conn,
                 source=source_name,
-                path=str(path.resolve()),
+                path=recorded_path,
                 sha256=sha256,
                 options=options,
                 now_us=now,
             )
             writer = EventWriter(conn, source=source_name, import_id=import_id, now_us=now)
-            with open_records(source_name, options, path, parallel=parallel) as records:
+            with open_stream() as records:
                 batches = _Batches(
-                    writer, records, path, rejects, batch_size=batch_size, progress=progress
+                    writer,
+                    records,
+                    where,
+                    rejects,
+                    total=total,
+                    batch_size=batch_size,
+                    progress=progress,
                 )
                 for record in records:
                     batches.take(record)
-                batches.flush()
+                batches.finish()
             finish_import(
                 conn,
                 import_id,
@@ -224,6 +298,8 @@ def run_import(
                 events_read=batches.events_read,
                 now_us=now_us(),
             )
+            if before_commit is not None:
+                before_commit(conn)
         ok = True
     finally:
         if rejects is not None:
@@ -231,7 +307,7 @@ def run_import(
     return ImportSummary(
         import_id=import_id,
         source=source_name,
-        path=path,
+        path=where,
         sha256=sha256,
         events_read=batches.events_read,
         added=writer.counts.events_added,
@@ -241,4 +317,5 @@ def run_import(
         seconds=time.perf_counter() - started,
         rejects_path=skip_bad if batches.rejected else None,
         first_rejects=batches.shown,
+        people_merged=writer.counts.people_merged,
     )

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from goodwill.errors import GoodwillError, SourceError
-from goodwill.events import Event, Identity, Record, Rejected
+from goodwill.events import Event, Identity, Link, Record, Rejected
 from goodwill.sources.registry import source_class
 
 __all__ = ["PARALLEL_MIN_BYTES", "RecordStream", "open_records"]
@@ -162,6 +162,8 @@ def _pack(record: Record) -> tuple[Any, ...]:
         )
     if isinstance(record, Identity):
         return ("i", record.handle, record.name, dict(record.attributes))
+    if isinstance(record, Link):
+        return ("l", record.handles, record.evidence, record.name)
     return ("r", record.location, record.reason, record.raw)
 
 
@@ -171,4 +173,6 @@ def _unpack(packed: tuple[Any, ...]) -> Record:
         return Event(*packed[1:])
     if tag == "i":
         return Identity(packed[1], packed[2], packed[3])
+    if tag == "l":
+        return Link(tuple(packed[1]), packed[2], packed[3])
     return Rejected(packed[1], packed[2], packed[3])

@@ -50,7 +50,10 @@ def messages(tmp_path: Path) -> Path:
 @pytest.mark.parametrize(
     ("args", "needle"),
     [
-        (["import", "nosuch", "x.csv"], "unknown source 'nosuch'; available: csv, jsonl"),
+        (
+            ["import", "nosuch", "x.csv"],
+            "unknown source 'nosuch'; available: bluesky, bluesky-car, csv",
+        ),
         (["import", "csv", "missing.csv"], "missing.csv: no such file or folder"),
         (["import", "csv", "x.csv", "--option", "oops"], "write it as key=value"),
         (["show", "nobody"], "nobody matches 'nobody'"),
@@ -143,11 +146,17 @@ def test_owner_is_recorded(db: str, messages: Path) -> None:
 def test_sources_lists_every_source_with_a_description() -> None:
     listing = json.loads(runner.invoke(app, ["sources", "--json"]).stdout)
     assert sorted(listing) == [
+        "bluesky",
+        "bluesky-car",
         "csv",
         "jsonl",
+        "linkedin",
+        "mastodon",
         "mastodon-archive",
+        "mbox",
         "snap-signed",
         "snap-temporal",
+        "vcard",
         "x-archive",
     ]
     assert all(entry["description"] for entry in listing.values())

@@ -12,18 +12,30 @@ import pytest
 from goodwill.errors import SourceError, UnknownSourceError
 from goodwill.events import Record
 from goodwill.sources import Source, available_sources, source_class
+from goodwill.sources.bluesky_api import BlueskyApiSource
+from goodwill.sources.bluesky_car import BlueskyCarSource
+from goodwill.sources.linkedin import LinkedinSource
+from goodwill.sources.mastodon_api import MastodonApiSource
 from goodwill.sources.mastodon_archive import MastodonArchiveSource
+from goodwill.sources.mbox import MboxSource
 from goodwill.sources.registry import GROUP
 from goodwill.sources.snap import SnapSignedSource, SnapTemporalSource
 from goodwill.sources.tabular import CsvSource, JsonlSource
+from goodwill.sources.vcard import VcardSource
 from goodwill.sources.x_archive import XArchiveSource
 
 BUILT_IN = {
+    "bluesky": BlueskyApiSource,
+    "bluesky-car": BlueskyCarSource,
     "csv": CsvSource,
     "jsonl": JsonlSource,
+    "linkedin": LinkedinSource,
+    "mastodon": MastodonApiSource,
     "mastodon-archive": MastodonArchiveSource,
+    "mbox": MboxSource,
     "snap-signed": SnapSignedSource,
     "snap-temporal": SnapTemporalSource,
+    "vcard": VcardSource,
     "x-archive": XArchiveSource,
 }
 

@@ -10,6 +10,7 @@ import pytest
 from goodwill.errors import SourceError
 from goodwill.sources.registry import available_sources
 from goodwill.sources.sniffing import detect_source, take_sample
+from tests.sources.car_builder import build_repo, write_car
 from tests.sources.files import write, write_folder, write_zip
 
 CSV = "time,kind,actor,target\n2024-06-01T09:00:00Z,reply,email:a@x.org,email:b@x.org\n"
@@ -61,3 +62,14 @@ def test_a_sample_is_bounded(tmp_path: Path) -> None:
     big = tmp_path / "big.gz"
     big.write_bytes(gzip.compress(b"1 2 3\n" * 1_000_000))
     assert len(take_sample(big).head) == 64 * 1024
+
+
+def test_the_newer_formats_are_told_too(tmp_path: Path) -> None:
+    repo = build_repo("did:plc:owner", {"app.bsky.graph.follow/3k": {"subject": "did:plc:x"}})
+    assert detect(write_car(tmp_path / "repo.car", repo)) == "bluesky-car"
+    mbox = "From ann@x.org Sat Jun  1 09:00:00 2024\nFrom: ann@x.org\nTo: bo@x.org\n\nhi\n"
+    assert detect(write(tmp_path / "All mail.mbox.gz", mbox, compress=True)) == "mbox"
+    linkedin = {"Connections.csv": "First Name,Last Name,URL,Email Address,Company,Position,"}
+    assert detect(write_zip(tmp_path / "Basic_LinkedInDataExport.zip", linkedin)) == "linkedin"
+    card = "BEGIN:VCARD\r\nVERSION:4.0\r\nFN:Ann\r\nEMAIL:ann@x.org\r\nEND:VCARD\r\n"
+    assert detect(write(tmp_path / "contacts.vcf", card)) == "vcard"

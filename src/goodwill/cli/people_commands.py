@@ -7,6 +7,7 @@ from dataclasses import asdict
 from typing import Annotated
 
 import typer
+from rich.markup import escape
 from rich.table import Table
 
 from goodwill.cli.app import app, open_store, out
@@ -19,6 +20,7 @@ from goodwill.ledger.queries import (
     person_merge_history,
     timeline,
 )
+from goodwill.ledger.resolution import suggest_merges
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
 PersonArg = Annotated[
@@ -121,20 +123,69 @@ def show(
     out.print(table)
 
 
+OptionalPerson = Annotated[
+    str | None, typer.Argument(help="A person id, an identity network:account, or a name.")
+]
+
+
 @app.command()
 def merge(
     ctx: typer.Context,
-    person: PersonArg,
-    other: PersonArg,
+    person: OptionalPerson = None,
+    other: OptionalPerson = None,
     reason: Annotated[str | None, typer.Option(help="Why they are one person.")] = None,
+    suggest: Annotated[
+        bool,
+        typer.Option(
+            "--suggest", help="List likely merges with their evidence (PERSON: only theirs)."
+        ),
+    ] = False,
+    min_confidence: Annotated[
+        float, typer.Option(help="With --suggest: the least confidence shown.", min=0, max=1)
+    ] = 0.5,
+    limit: Annotated[int, typer.Option(help="With --suggest: how many to list.", min=1)] = 50,
+    as_json: JsonFlag = False,
 ) -> None:
-    """Merge OTHER into PERSON: one person with both sets of identities (reversible)."""
+    """Merge OTHER into PERSON: one person with both sets of identities (reversible).
+
+    With --suggest, list the people who are probably one person, with the evidence."""
+    if suggest:
+        _suggestions(ctx, person, min_confidence, limit, as_json)
+        return
+    if person is None or other is None:
+        raise typer.BadParameter("name PERSON and OTHER, or pass --suggest")
     with open_store(ctx).write() as conn:
         survivor, merged = find_person(conn, person), find_person(conn, other)
         merge_id = merge_people(conn, survivor, merged, reason=reason, now_us=now_us())
     out.print(
         f"merged person {merged} into {survivor} (merge {merge_id}; goodwill unmerge {merge_id} undoes it)"
     )
+
+
+def _suggestions(
+    ctx: typer.Context, person: str | None, min_confidence: float, limit: int, as_json: bool
+) -> None:
+    with open_store(ctx).read() as conn:
+        only = find_person(conn, person) if person is not None else None
+        found = suggest_merges(conn, person=only, min_confidence=min_confidence, limit=limit)
+    if as_json:
+        out.print_json(json.dumps([asdict(s) for s in found]))
+        return
+    if not found:
+        out.print("no likely merges: nothing links two people's identities")
+        return
+    table = Table("people", "confidence", "evidence", box=None)
+    table.add_column("accept with", no_wrap=True)
+    for s in found:
+        evidence = "\n".join(escape(f"{e.reason}: {e.detail}") for e in s.evidence[:3])
+        table.add_row(
+            escape(f"{s.person} {s.person_name}\n{s.other} {s.other_name}"),
+            f"{s.confidence:.2f}",
+            evidence,
+            f"goodwill merge {s.person} {s.other}",
+        )
+    out.print(table)
+    out.print("[dim]a merge is undone with goodwill unmerge MERGE_ID[/]")
 
 
 @app.command("unmerge")

@@ -4,7 +4,9 @@ The writer works inside the caller's transaction, so an import is all-or-nothing
 handle is resolved to an identity row once (a new handle gets a new identity and a new
 person of its own); events then go in as batched inserts that skip any
 ``(source, external_id)`` already present, which is what makes a repeated import add
-nothing.
+nothing. What a source says about an identity adds to what the ledger knows of it (see
+:meth:`EventWriter.add_identities`); links between identities become recorded merges at the
+end of an import (see :mod:`goodwill.ledger.links`).
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from sqlalchemy import (
     Table,
     and_,
     any_,
+    bindparam,
     func,
     literal,
     select,
@@ -29,7 +32,8 @@ from sqlalchemy import (
 )
 
 from goodwill.errors import SourceError
-from goodwill.events import KINDS, Event, Identity, split_handle
+from goodwill.events import KINDS, Event, Identity, Link, split_handle
+from goodwill.ledger.links import apply_links
 from goodwill.ledger.schema import identities, people
 
 __all__ = [
@@ -63,6 +67,7 @@ class WriteCounts:
     events_added: int = 0
     events_present: int = 0
     identities_added: int = 0
+    people_merged: int = 0
 
 
 class EventWriter:
@@ -78,22 +83,74 @@ class EventWriter:
         self._insert_sql = insert_events_sql(conn.dialect.paramstyle)
 
     def add_identities(self, infos: Iterable[Identity]) -> None:
-        """Record what a source knows about accounts: their display names and attributes."""
+        """Record what a source knows about accounts: their display names and attributes.
+
+        What a source says adds to what the ledger knows, so no import loses what another
+        learned: a name replaces the one known, but a record without one leaves it; attributes
+        merge key by key, the newer value winning. Rows that would not change are not written,
+        so a repeated import writes nothing.
+        """
         infos = list(infos)
         self._resolve(
             dict.fromkeys(i.handle for i in infos), names={i.handle: i.name for i in infos}
         )
+        names: dict[int, str] = {}
+        attributes: dict[int, dict[str, str]] = {}
         for info in infos:
-            values: dict[str, str] = {}
+            identity_id = self._ids[info.handle]
             if info.name:
-                values["display_name"] = info.name
+                names[identity_id] = info.name
             if info.attributes:
-                values["attributes"] = json.dumps(dict(info.attributes), sort_keys=True)
-            if values:
-                self._conn.execute(
-                    update(identities).where(identities.c.id == self._ids[info.handle]),
-                    values,
+                attributes.setdefault(identity_id, {}).update(info.attributes)
+        known = self._known(sorted(names.keys() | attributes.keys()))
+        name_rows, attribute_rows = [], []
+        for identity_id, name in names.items():
+            if known[identity_id][0] != name:
+                name_rows.append({"row_id": identity_id, "name": name})
+        for identity_id, given in attributes.items():
+            before = known[identity_id][1]
+            merged = {**before, **given}
+            if merged != before:
+                attribute_rows.append(
+                    {"row_id": identity_id, "attributes": json.dumps(merged, sort_keys=True)}
                 )
+        where = identities.c.id == bindparam("row_id")
+        if name_rows:
+            self._conn.execute(
+                update(identities).where(where).values(display_name=bindparam("name")), name_rows
+            )
+        if attribute_rows:
+            self._conn.execute(
+                update(identities).where(where).values(attributes=bindparam("attributes")),
+                attribute_rows,
+            )
+
+    def _known(self, identity_ids: list[int]) -> dict[int, tuple[str | None, dict[str, str]]]:
+        """The display name and attributes the ledger holds for each identity."""
+        known: dict[int, tuple[str | None, dict[str, str]]] = {}
+        for start in range(0, len(identity_ids), _LOOKUP_CHUNK):
+            chunk = identity_ids[start : start + _LOOKUP_CHUNK]
+            rows = self._conn.execute(
+                select(identities.c.id, identities.c.display_name, identities.c.attributes).where(
+                    identities.c.id.in_(chunk)
+                )
+            )
+            for identity_id, name, stored in rows:
+                loaded = json.loads(stored) if stored else {}
+                known[identity_id] = (name, loaded if isinstance(loaded, dict) else {})
+        return known
+
+    def identity_ids(self, handles: Iterable[str]) -> dict[str, int]:
+        """The identity id of each handle, creating identities (and people) for new ones."""
+        wanted = list(dict.fromkeys(handles))
+        self._resolve(wanted)
+        return {handle: self._ids[handle] for handle in wanted}
+
+    def add_links(self, links: Sequence[Link]) -> None:
+        """Make the handles of each link one person, by recorded merges; call it once, with
+        every link of the import, so a handle two links share is known as shared."""
+        ids = self.identity_ids(h for link in links for h in link.handles)
+        self.counts.people_merged += apply_links(self._conn, links, ids, now_us=self._now_us)
 
     def add_events(self, batch: Sequence[Event]) -> None:
         """Insert a batch of events, skipping those the ledger already holds."""
