@@ -4,6 +4,7 @@ records and check that the ledger could store each."""
 from __future__ import annotations
 
 import gzip
+import tracemalloc
 import zipfile
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
@@ -93,3 +94,26 @@ def events(records: Sequence[Record]) -> list[Event]:
 def rejected(records: Sequence[Record]) -> list[Rejected]:
     """The rejected records among ``records``."""
     return [r for r in records if isinstance(r, Rejected)]
+
+
+def mangle(data: bytes, how: str, where: float, junk: bytes) -> bytes:
+    """``data`` cut at ``where`` (a fraction), or with ``junk`` written over or into it there."""
+    at = int(where * len(data))
+    if how == "truncate":
+        return data[:at]
+    if how == "replace":
+        return data[:at] + junk + data[at + len(junk) :]
+    return data[:at] + junk + data[at:]
+
+
+def peak_bytes(source: Source, path: Path, *, at_least: int = 1) -> int:
+    """The peak memory Python allocated while ``source`` read every record of ``path``,
+    after checking it read at least ``at_least`` records."""
+    tracemalloc.start()
+    try:
+        count = sum(1 for _ in source.records(path))
+        _, peak = tracemalloc.get_traced_memory()
+    finally:
+        tracemalloc.stop()
+    assert count >= at_least, (count, at_least)
+    return peak

@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import csv
 import io
-import tracemalloc
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -27,7 +26,16 @@ from goodwill.ledger.queries import stats
 from goodwill.sources import archive as archive_module
 from goodwill.sources.linkedin import LinkedinSource
 from goodwill.sources.tabular import parse_time
-from tests.sources.files import check_records, events, kinds, rejected, write_folder, write_zip
+from tests.sources.files import (
+    check_records,
+    events,
+    kinds,
+    mangle,
+    peak_bytes,
+    rejected,
+    write_folder,
+    write_zip,
+)
 
 ME, BOB, CAROL, DAVE = "linkedin:me", "linkedin:bob-brown-12", "linkedin:carolchu", "linkedin:dave"
 IN = "https://www.linkedin.com/in/"
@@ -465,12 +473,7 @@ def test_memory_stays_flat_as_the_messages_grow(
             for n in range(count)
         ]  # fmt: skip
         path = export(tmp_path, f"m{count}.zip", messages_csv=table(MESSAGES_HEADER, rows))
-        tracemalloc.start()
-        try:
-            assert sum(1 for _ in LinkedinSource().records(path)) > count
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+        return peak_bytes(LinkedinSource(), path, at_least=count + 1)
 
     small, large = peak(1_000), peak(10_000)
     assert large < small * 1.5 + 256 * 1024, (small, large)
@@ -479,15 +482,6 @@ def test_memory_stays_flat_as_the_messages_grow(
 # --- mangled input ---------------------------------------------------------------------------
 
 _GOOD = members()
-
-
-def _mangle(data: bytes, how: str, where: float, junk: bytes) -> bytes:
-    at = int(where * len(data))
-    if how == "truncate":
-        return data[:at]
-    if how == "replace":
-        return data[:at] + junk + data[at + len(junk) :]
-    return data[:at] + junk + data[at:]
 
 
 @settings(
@@ -505,7 +499,7 @@ def test_mangled_files_inside_the_zip_give_only_our_errors(
 ) -> None:
     content = _GOOD[name]
     data = content.encode("utf-8") if isinstance(content, str) else content
-    path = write_zip(tmp_path / "m.zip", {**_GOOD, name: _mangle(data, how, where, junk)})
+    path = write_zip(tmp_path / "m.zip", {**_GOOD, name: mangle(data, how, where, junk)})
     with contextlib.suppress(GoodwillError):
         read(path)
 

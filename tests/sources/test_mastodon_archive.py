@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import contextlib
 import json
-import tracemalloc
 from collections.abc import Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -32,6 +31,8 @@ from tests.sources.files import (
     check_records,
     events,
     kinds,
+    mangle,
+    peak_bytes,
     rejected,
     write_folder,
     write_zip,
@@ -513,12 +514,7 @@ def test_memory_does_not_grow_with_the_outbox(
     def peak(count: int) -> int:
         items = [note(n, tags=[BOB_MENTION]) for n in range(count)]
         path = archive(tmp_path, f"a{count}.zip", outbox__json=outbox(items))
-        tracemalloc.start()
-        try:
-            assert sum(1 for _ in MastodonArchiveSource().records(path)) > count
-            return tracemalloc.get_traced_memory()[1]
-        finally:
-            tracemalloc.stop()
+        return peak_bytes(MastodonArchiveSource(), path, at_least=count + 1)
 
     small, large = peak(1_000), peak(10_000)
     assert large < small * 1.5 + 256 * 1024, (small, large)
@@ -527,15 +523,6 @@ def test_memory_does_not_grow_with_the_outbox(
 # --- mangled input ---------------------------------------------------------------------------
 
 _GOOD = members()
-
-
-def _mangle(data: bytes, how: str, where: float, junk: bytes) -> bytes:
-    at = int(where * len(data))
-    if how == "truncate":
-        return data[:at]
-    if how == "replace":
-        return data[:at] + junk + data[at + len(junk) :]
-    return data[:at] + junk + data[at:]
 
 
 @settings(
@@ -553,7 +540,7 @@ def test_mangled_files_inside_the_zip_give_only_our_errors(
 ) -> None:
     content = _GOOD[name]
     data = content.encode("utf-8") if isinstance(content, str) else content
-    path = write_zip(tmp_path / "m.zip", {**_GOOD, name: _mangle(data, how, where, junk)})
+    path = write_zip(tmp_path / "m.zip", {**_GOOD, name: mangle(data, how, where, junk)})
     with contextlib.suppress(GoodwillError):
         read(path, likes="as-of")
 
@@ -571,6 +558,6 @@ def test_a_mangled_zip_gives_only_our_errors(
 ) -> None:
     data = archive(tmp_path, "good.zip").read_bytes()
     path = tmp_path / "m.zip"
-    path.write_bytes(_mangle(data, how, where, junk))
+    path.write_bytes(mangle(data, how, where, junk))
     with contextlib.suppress(GoodwillError):
         read(path, likes="as-of")

@@ -25,9 +25,15 @@ from goodwill.ledger.queries import stats
 from goodwill.sources.mbox import MboxSource
 from goodwill.sources.mboxfile import MAX_HEADER_BYTES
 from goodwill.sources.tabular import parse_time
-from tests.sources.files import check_records, events, kinds, rejected, write
-from tests.sources.test_streaming import _peak_bytes
-from tests.sources.test_x_archive import _mangle
+from tests.sources.files import (
+    check_records,
+    events,
+    kinds,
+    mangle,
+    peak_bytes,
+    rejected,
+    write,
+)
 
 ANN, BOB, CAROL = "email:ann@example.com", "email:bob@example.org", "email:carol@example.net"
 DAVE, ERIN = "email:dave@example.com", "email:erin@example.com"
@@ -459,8 +465,8 @@ def _letters(count: int) -> str:
 
 
 def test_memory_does_not_grow_with_the_mailbox(tmp_path: Path) -> None:
-    small = _peak_bytes(MboxSource(), write(tmp_path / "small.mbox", _letters(300)))
-    large = _peak_bytes(MboxSource(), write(tmp_path / "large.mbox", _letters(3_000)))
+    small = peak_bytes(MboxSource(), write(tmp_path / "small.mbox", _letters(300)))
+    large = peak_bytes(MboxSource(), write(tmp_path / "large.mbox", _letters(3_000)))
     assert large < small * 1.5 + 64 * 1024, (small, large)
 
 
@@ -485,6 +491,6 @@ def test_mangled_mailboxes_give_only_our_errors(
     tmp_path: Path, how: str, where: float, junk: bytes
 ) -> None:
     path = tmp_path / "m.mbox"
-    path.write_bytes(_mangle(_GOOD, how, where, junk))
+    path.write_bytes(mangle(_GOOD, how, where, junk))
     with contextlib.suppress(GoodwillError):
         read(path)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import tracemalloc
 from collections.abc import Callable
 from pathlib import Path
 
@@ -11,17 +10,7 @@ import pytest
 from goodwill.sources.base import Source
 from goodwill.sources.snap import SnapSignedSource, SnapTemporalSource
 from goodwill.sources.tabular import CsvSource, JsonlSource
-
-
-def _peak_bytes(source: Source, path: Path) -> int:
-    tracemalloc.start()
-    try:
-        count = sum(1 for _ in source.records(path))
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-    assert count > 0
-    return peak
+from tests.sources.files import peak_bytes
 
 
 def _signed(n: int) -> str:
@@ -55,7 +44,7 @@ def test_memory_does_not_grow_with_the_input(
     small, large = tmp_path / "small.txt", tmp_path / "large.txt"
     small.write_text(header + "".join(line(n) for n in range(4_000)))
     large.write_text(header + "".join(line(n) for n in range(40_000)))
-    small_peak = _peak_bytes(source_class(), small)
-    large_peak = _peak_bytes(source_class(), large)
+    small_peak = peak_bytes(source_class(), small)
+    large_peak = peak_bytes(source_class(), large)
     # Ten times the input; the same identities. Allow slack for interpreter noise only.
     assert large_peak < small_peak * 1.5 + 64 * 1024, (small_peak, large_peak)

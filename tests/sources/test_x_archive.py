@@ -30,6 +30,7 @@ from tests.sources.files import (
     check_records,
     events,
     kinds,
+    mangle,
     rejected,
     write_folder,
     write_zip,
@@ -474,15 +475,6 @@ def test_an_owner_who_cannot_be_named_is_a_source_error(tmp_path: Path) -> None:
 _GOOD = members()
 
 
-def _mangle(data: bytes, how: str, where: float, junk: bytes) -> bytes:
-    at = int(where * len(data))
-    if how == "truncate":
-        return data[:at]
-    if how == "replace":
-        return data[:at] + junk + data[at + len(junk) :]
-    return data[:at] + junk + data[at:]
-
-
 @settings(
     max_examples=150, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
 )
@@ -498,7 +490,7 @@ def test_mangled_files_inside_the_zip_give_only_our_errors(
 ) -> None:
     content = _GOOD[name]
     data = content.encode("utf-8") if isinstance(content, str) else content
-    path = write_zip(tmp_path / "m.zip", {**_GOOD, name: _mangle(data, how, where, junk)})
+    path = write_zip(tmp_path / "m.zip", {**_GOOD, name: mangle(data, how, where, junk)})
     with contextlib.suppress(GoodwillError):
         read(path)
 
