@@ -52,16 +52,11 @@ class Outlook:
 
     def of(self, a: Ints, b: Ints) -> Floats:
         """The outlook of each pair ``(a[k], b[k])`` (either order); 0 without past contact."""
-        low, high = np.minimum(a, b), np.maximum(a, b)
-        codes = low * self.n_nodes + high
-        slot = np.searchsorted(self.pair_codes, codes)
-        slot = np.minimum(slot, max(len(self.pair_codes) - 1, 0))
-        known = (
-            (self.pair_codes[slot] == codes)
-            if len(self.pair_codes)
-            else np.zeros(len(codes), dtype=bool)
-        )
-        chance = np.where(known, self.pair_chance[slot] if len(self.pair_codes) else 0.0, 0.0)
+        if not len(self.pair_codes):
+            return np.zeros(len(a))
+        codes = np.minimum(a, b) * self.n_nodes + np.maximum(a, b)
+        slot = np.minimum(np.searchsorted(self.pair_codes, codes), len(self.pair_codes) - 1)
+        chance = np.where(self.pair_codes[slot] == codes, self.pair_chance[slot], 0.0)
         return np.asarray(chance * self.presence[a] * self.presence[b], dtype=np.float64)
 
 
