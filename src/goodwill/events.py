@@ -26,6 +26,7 @@ from typing import Literal, get_args
 
 __all__ = [
     "KINDS",
+    "NOTE_KINDS",
     "Event",
     "EventKind",
     "Identity",
@@ -62,8 +63,20 @@ EventKind = Literal[
     "gift",
     "endorsement",
     "rating",
+    # the owner's own notes about her relationships (see NOTE_KINDS)
+    "done",
+    "snooze",
+    "dismiss",
+    "trip",
+    "outcome",
+    "pin",
 ]
 KINDS: frozenset[str] = frozenset(get_args(EventKind))
+#: Kinds the owner records about her own handling of relationships: an agenda item done,
+#: snoozed or dismissed, a trip, a result, a pin to a circle of trust. They are kept in the
+#: ledger like any event (so ``--at`` replays them too) but are not interactions between
+#: people, so trust and stages never read them.
+NOTE_KINDS: frozenset[str] = frozenset({"done", "snooze", "dismiss", "trip", "outcome", "pin"})
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 _NETWORK = re.compile(r"[a-z0-9][a-z0-9._-]*\Z")

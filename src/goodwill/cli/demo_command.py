@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import json
 from collections import Counter
 from pathlib import Path
 from typing import Annotated
@@ -14,10 +13,7 @@ from rich.table import Table
 from goodwill.cli.app import app, err, out
 from goodwill.cli.ledger_commands import print_summary
 from goodwill.cli.progress import import_progress
-from goodwill.events import now_us
-from goodwill.importing import run_import
 from goodwill.ledger import open_ledger
-from goodwill.ledger.people import set_owner
 from goodwill.ledger.queries import reciprocal_contacts, stats
 from goodwill.trust.policy import default_policy
 from goodwill.trust.report import open_view, parse_moment
@@ -45,25 +41,24 @@ def demo(
     Without --db the demo gets a fresh store of its own beside its files, so it never mixes
     with your own ledger.
     """
-    from goodwill.demo import generate  # only this command needs the simulation
+    from goodwill.demo import install_demo  # only this command needs the simulation
 
     folder = folder or _demo_folder()
-    world = generate(folder, seed=seed, scale=scale)
     url = (ctx.obj or {}).get("db")
     if url is None:
         store = folder / "demo.db"
         for leftover in (store, store.with_name("demo.db-wal"), store.with_name("demo.db-shm")):
             leftover.unlink(missing_ok=True)
         url = f"sqlite:///{store}"
-    err.print(f"[dim]demo world: {world.events_path} (ground truth in {world.truth_path.name})[/]")
     with open_ledger(url) as ledger:
-        with import_progress(f"jsonl {world.events_path.name}") as progress:
-            summary = run_import(ledger, "jsonl", world.events_path, progress=progress)
-        print_summary(summary)
-        truth = json.loads(world.truth_path.read_text(encoding="utf-8"))
-        with ledger.write() as conn:
-            set_owner(conn, truth["owner_identities"], now_us=now_us())
-        year_end = f"{truth['year'] + 1}-01-01"
+        with import_progress("jsonl events.jsonl") as progress:
+            installed = install_demo(ledger, folder, seed=seed, scale=scale, progress=progress)
+        err.print(
+            f"[dim]demo world: {installed.world.events_path} "
+            f"(ground truth in {installed.world.truth_path.name})[/]"
+        )
+        print_summary(installed.summary)
+        year_end = installed.year_end
         with ledger.read() as conn:
             figures = stats(conn)
             strongest = reciprocal_contacts(conn, limit=10)

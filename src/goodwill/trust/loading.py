@@ -16,14 +16,14 @@ from sqlalchemy import Connection, select
 from sqlalchemy.orm import aliased
 
 from goodwill.errors import NotFoundError
-from goodwill.events import KINDS
+from goodwill.events import KINDS, NOTE_KINDS
 from goodwill.ledger.schema import events, identities
 from goodwill.trust.evidence import EventTable
 
 __all__ = ["PersonIndex", "load_events"]
 
 Ints = npt.NDArray[np.int64]
-_KINDS = tuple(sorted(KINDS))
+_KINDS = tuple(sorted(KINDS - NOTE_KINDS))
 _CHUNK = 100_000
 
 
@@ -57,7 +57,11 @@ class PersonIndex:
 
 
 def load_events(conn: Connection, *, until_us: int | None = None) -> tuple[EventTable, PersonIndex]:
-    """Every event with a target (up to ``until_us``) as columns over people's indices."""
+    """Every interaction with a target (up to ``until_us``) as columns over people's indices.
+
+    The owner's notes (:data:`~goodwill.events.NOTE_KINDS`) are not interactions and are
+    left out.
+    """
     actor_identity = aliased(identities)
     target_identity = aliased(identities)
     query = (
