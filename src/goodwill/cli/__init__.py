@@ -3,9 +3,15 @@
 from __future__ import annotations
 
 from goodwill.cli import (
+    advocates_commands,
+    agenda_commands,
+    circles_commands,
     demo_command,
     export_commands,
+    hygiene_commands,
     ledger_commands,
+    listening_commands,
+    network_commands,
     people_commands,
     sync_commands,
     trust_commands,
@@ -20,6 +26,12 @@ _COMMAND_MODULES = (
     people_commands,
     export_commands,
     trust_commands,
+    network_commands,
+    agenda_commands,
+    advocates_commands,
+    hygiene_commands,
+    circles_commands,
+    listening_commands,
     demo_command,
 )
 

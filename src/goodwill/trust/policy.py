@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 
 from goodwill.errors import AlgorithmInputError
-from goodwill.events import KINDS
+from goodwill.events import KINDS, NOTE_KINDS
 
 __all__ = ["KindRule", "Policy", "default_policy", "load_policy"]
 
@@ -129,8 +129,8 @@ def _check_names(data: dict[str, Any], where: str) -> None:
             if not isinstance(values, dict):
                 raise AlgorithmInputError(f"{where}: [kinds] must be a table of kinds")
             for kind, rule in values.items():
-                if kind not in KINDS:
-                    known = ", ".join(sorted(KINDS))
+                if kind not in KINDS - NOTE_KINDS:
+                    known = ", ".join(sorted(KINDS - NOTE_KINDS))
                     raise AlgorithmInputError(
                         f"{where}: [kinds.{kind}] is not an event kind; kinds are: {known}"
                     )
