@@ -8,7 +8,9 @@ Bluesky, X, LinkedIn and email, and writes two files:
 - ``events.jsonl``: identity lines (the address book) and then one event per line in time
   order, in the format the ``jsonl`` source reads;
 - ``truth.json``: each person's role and identities, which features must recover from the
-  events alone.
+  events alone, and the owner's open items (``open_items``): what people said to her that
+  a sensible person would answer, and what they did for her that deserves thanks, each
+  with the event that answered or thanked it, if she ever did.
 
 Nothing depends on the clock or on anything but ``seed``, ``year`` and ``scale``: the same
 arguments give byte-identical files.
@@ -85,6 +87,7 @@ def generate(directory: Path, *, seed: int = 7, year: int = 2025, scale: int = 1
         for record in _event_lines(line, drafts, [owner, *people]):
             out.write(_dump(record))
     truth = _truth(seed, year, owner, people, used)
+    truth["open_items"] = _open_items(owner, people, drafts)
     truth_path.write_text(json.dumps(truth, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
     return DemoWorld(
         events_path, truth_path, owner.handles[0], len(drafts), len(used), len(people) + 1
@@ -180,3 +183,87 @@ def _truth(
         "people": entries,
         "roles": {role: [p.person for p in people if p.role == role] for role in ROLES},
     }
+
+
+# What the owner's open items are made of (see _open_items).
+_NOISE = frozenset({"pitcher", "blaster", "churner", "ring"})
+_ADDRESSING = frozenset({"mention", "reply", "message", "email", "comment"})
+_PRIVATE = frozenset({"message", "email"})
+_FOR_HER = frozenset({"share", "quote", "endorsement", "introduction", "referral", "gift"})
+_NOT_AN_ANSWER = frozenset({"like", "follow", "unfollow", "block", "mute"})
+
+
+def _open_items(owner: Persona, people: list[Persona], drafts: list[Draft]) -> dict[str, Any]:
+    """What people owed an answer or a thank-you, and when (if ever) the owner gave it.
+
+    *Owed an answer*: a mention, reply, message, email or comment to the owner that a
+    sensible person answers: not from a pitcher, blaster, churner or ring account (whose
+    approaches she rightly leaves alone), and not a closing turn (an answer to one of her
+    own messages that asks nothing back, without a question mark). It is answered by the
+    first event of hers that answers it or a later bump of the same thread (their second
+    message answering their first), or, for a private message, by the first message or
+    email she sends that account afterwards, or a meeting or call with it. *Owed thanks*:
+    a share, quote, endorsement, introduction, referral or gift from someone not in those
+    roles, thanked by the first event of hers answering it or her next thank-you to that
+    account (one thank-you covers everything before it).
+
+    ``unanswered`` and ``unthanked`` list what was never answered or thanked; ``answered``
+    and ``thanked`` map the rest to the event that did it, so the items open at any moment
+    can be told. Reads the drafts only: no random number is drawn, so the events file
+    does not change.
+    """
+    mine = set(owner.handles)
+    role = {h: p.role for p in people for h in p.handles}
+    answer: dict[int, Draft] = {}  # id(draft) -> the owner's first answer to it
+    bumps: dict[int, list[Draft]] = {}  # id(draft) -> later drafts by its actor answering it
+    contacts: dict[str, list[Draft]] = {}  # account -> the owner's private contacts with it
+    thanks: dict[str, list[Draft]] = {}  # account -> the owner's thank-yous to it
+    for d in drafts:  # in time order
+        if d.answers is not None and d.actor in mine and d.kind not in _NOT_AN_ANSWER:
+            answer.setdefault(id(d.answers), d)
+        if d.answers is not None and d.answers.actor == d.actor:
+            bumps.setdefault(id(d.answers), []).append(d)
+        if d.actor in mine and d.target is not None:
+            if d.kind in ("message", "email", "meeting", "call"):
+                contacts.setdefault(d.target, []).append(d)
+            if d.kind == "thanks":
+                thanks.setdefault(d.target, []).append(d)
+        elif d.target in mine and d.kind in ("meeting", "call"):
+            contacts.setdefault(d.actor, []).append(d)
+
+    def thread_answer(d: Draft) -> list[Draft]:
+        found = [answer[id(d)]] if id(d) in answer else []
+        return found + [a for b in bumps.get(id(d), []) for a in thread_answer(b)]
+
+    def first_after(d: Draft, later: dict[str, list[Draft]]) -> list[Draft]:
+        return [c for c in later.get(d.actor, []) if c.time > d.time][:1]
+
+    owed: dict[str, dict[str, str | None]] = {"answer": {}, "thanks": {}}
+    for d in drafts:
+        if d.target not in mine or d.actor in mine or role.get(d.actor) in _NOISE:
+            continue
+        if d.kind in _ADDRESSING:
+            closing = (
+                d.answers is not None
+                and d.answers.actor in mine
+                and d.answers.kind != "post"
+                and "?" not in (d.text or "")
+            )
+            if closing:
+                continue
+            done = thread_answer(d) + (first_after(d, contacts) if d.kind in _PRIVATE else [])
+            owed["answer"][d.id] = _earliest(done)
+        elif d.kind in _FOR_HER:
+            done = ([answer[id(d)]] if id(d) in answer else []) + first_after(d, thanks)
+            owed["thanks"][d.id] = _earliest(done)
+    return {
+        "unanswered": [i for i, by in owed["answer"].items() if by is None],
+        "unthanked": [i for i, by in owed["thanks"].items() if by is None],
+        "answered": {i: by for i, by in owed["answer"].items() if by is not None},
+        "thanked": {i: by for i, by in owed["thanks"].items() if by is not None},
+    }
+
+
+def _earliest(handlers: list[Draft]) -> str | None:
+    """The id of the first of ``handlers``, or None."""
+    return min(handlers, key=lambda h: (h.time, h.seq)).id if handlers else None
