@@ -1,0 +1,89 @@
+"""A circle of trust in other tools' formats: a CSV sheet and a Mastodon list import file.
+
+(vCards come from :mod:`goodwill.export.vcard`, the same cards ``goodwill export vcard``
+writes.) The Mastodon file is what Mastodon's own *Import and export → Lists* reads and
+writes: one row per list member, ``List name,Account address``, without a header (the
+headers are optional on import; Mastodon's export writes none), the address as
+``user@server`` without the leading ``@``. Mastodon adds each account to the list, following
+it first if need be. Only people with a Mastodon identity can be on one, so the writer
+counts those without.
+
+>>> import io
+>>> from goodwill.export.contacts import Contact
+>>> member = CircleMember(7, "Ann Lee", "friend", 0.91, Contact(
+...     7, "Ann Lee", ("email:ann@example.com", "mastodon:@ann@a.social")))
+>>> out = io.StringIO()
+>>> write_mastodon_list([member], out, "Friends")
+(1, 0)
+>>> out.getvalue()
+'Friends,ann@a.social\\r\\n'
+"""
+
+from __future__ import annotations
+
+import csv
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import TextIO
+
+from goodwill.export.contacts import Contact
+
+__all__ = ["CSV_COLUMNS", "CircleMember", "mastodon_addresses", "write_csv", "write_mastodon_list"]
+
+CSV_COLUMNS = ("person", "name", "tier", "trust", "identities")
+
+
+@dataclass(frozen=True, slots=True)
+class CircleMember:
+    """One person of an exported circle: their circle, the owner's trust, their card."""
+
+    person: int
+    name: str
+    tier: str
+    trust: float | None  # None for someone pinned with no contact yet
+    contact: Contact
+
+
+def write_csv(members: Iterable[CircleMember], out: TextIO) -> int:
+    """One row per member with a header; identities are space-separated handles."""
+    writer = csv.writer(out)
+    writer.writerow(CSV_COLUMNS)
+    written = 0
+    for m in members:
+        trust = "" if m.trust is None else f"{m.trust:.3f}"
+        writer.writerow([m.person, m.name, m.tier, trust, " ".join(m.contact.handles)])
+        written += 1
+    return written
+
+
+def mastodon_addresses(contact: Contact) -> list[str]:
+    """The ``user@server`` addresses of a contact's Mastodon identities.
+
+    >>> mastodon_addresses(Contact(1, "A", ("mastodon:@a@x.social", "x:@a")))
+    ['a@x.social']
+    """
+    found = []
+    for handle in contact.handles:
+        network, _, account = handle.partition(":")
+        if network == "mastodon" and account.startswith("@") and account.count("@") == 2:
+            found.append(account[1:])
+    return found
+
+
+def write_mastodon_list(
+    members: Iterable[CircleMember], out: TextIO, list_name: str
+) -> tuple[int, int]:
+    """Write the members' Mastodon accounts as list ``list_name``; returns the number of
+    accounts written and of members left out for having none."""
+    if not list_name.strip():
+        raise ValueError("a Mastodon list needs a name")
+    writer = csv.writer(out)
+    written = without = 0
+    for m in members:
+        addresses = mastodon_addresses(m.contact)
+        if not addresses:
+            without += 1
+        for address in addresses:
+            writer.writerow([list_name.strip(), address])
+            written += 1
+    return written, without
