@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 
-.PHONY: setup demo test lint system-deps bench bench-trust clean
+.PHONY: setup demo test lint system-deps bench bench-trust bench-insights bench-attacks clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -28,11 +28,17 @@ lint: setup
 test: setup system-deps lint
 	$(BIN)/python -m pytest
 
-bench: setup bench-trust
+bench: setup bench-trust bench-insights bench-attacks
 	$(BIN)/python bench/ingest.py
 
 bench-trust: setup
 	$(BIN)/python bench/trust_quality.py
+
+bench-insights: setup
+	$(BIN)/python bench/insights_quality.py
+
+bench-attacks: setup
+	$(BIN)/python bench/attacks.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache .hypothesis

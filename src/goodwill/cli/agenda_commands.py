@@ -100,7 +100,7 @@ def agenda(
         return
     out.print(f"agenda as of {when:%Y-%m-%d %H:%M} UTC", highlight=False)
     if not items:
-        out.print("nothing to do: no open item (done, snoozed and dismissed ones are left out)")
+        out.print("nothing to do: no open item (done, snoozed, dismissed and flagged ones left out)")
     elif explain:
         for rank, (item, lines) in enumerate(zip(items, evidence, strict=True), start=1):
             _print_item(rank, item, lines)
@@ -123,7 +123,12 @@ def agenda(
     if len(found.items) > len(items):
         out.print(f"{len(found.items) - len(items)} more (--top N lists more)")
     if found.left_out:
-        out.print(f"{len(found.left_out)} left out: done, snoozed or dismissed")
+        flagged = sum(why.startswith("excluded: ") for why in found.left_out.values())
+        handled = len(found.left_out) - flagged
+        parts = [f"{handled} done, snoozed or dismissed"] if handled else []
+        if flagged:
+            parts.append(f"{flagged} from people hygiene flags (--include-flagged shows them)")
+        out.print(f"left out: {'; '.join(parts)}")
 
 
 def _print_item(rank: int, item: AgendaItem, lines: list[Cited]) -> None:
