@@ -182,7 +182,7 @@ def _farewell(stage: Stage, who: Persona, end: int) -> None:
         text = writer.say("customer_thanks_end", company=who.company)
         line.add(line.moment(end, end + 3), "thanks", theirs, mine, text=text)
     if rng.random() < 0.5:
-        value = rng.choice((4.0, 4.5, 5.0))
+        value = _signed(rng.choice((4.0, 4.5, 5.0)))
         line.add(
             line.moment(end + 1, end + 4),
             "rating",
@@ -279,7 +279,7 @@ def _go_unanswered(stage: Stage, who: Persona, public: str, complaint: Draft) ->
         text=again,
         answers=complaint,
     )
-    value = stage.rng.choice((1.0, 1.5, 2.0))
+    value = _signed(stage.rng.choice((1.0, 1.5, 2.0)))
     rating_time = line.after(complaint.time, 14 * 24, 35 * 24)
     line.add(
         rating_time,
@@ -316,3 +316,9 @@ def owner_introductions(stage: Stage, count: int) -> None:
                     text=thanks,
                     answers=intro,
                 )
+
+
+def _signed(stars: float) -> float:
+    """A review of 1 to 5 stars on goodwill's rating scale, -10 to 10 with 0 neutral
+    (three stars), so that a bad review is a judgement against, not a weak one for."""
+    return (stars - 3.0) * 5.0
