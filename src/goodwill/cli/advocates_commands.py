@@ -19,14 +19,13 @@ from goodwill.insights.activity import load_activity
 from goodwill.insights.advocates import ADVOCATE_SCORE, rank_advocates
 from goodwill.insights.brand import BrandSummary, brand_report
 from goodwill.insights.citing import cite
-from goodwill.insights.naming import person_names
 from goodwill.insights.outcomes import (
     LOOKBACK_DAYS,
     OUTCOME_KINDS,
     outcome_report,
     record_outcome,
 )
-from goodwill.ledger.queries import find_person
+from goodwill.ledger.queries import find_person, person_names
 from goodwill.trust.policy import load_policy
 from goodwill.trust.report import parse_moment
 

@@ -14,7 +14,7 @@ from goodwill.cli.app import app, open_store, out
 from goodwill.events import from_time_us
 from goodwill.insights import Cited, cite, load_activity
 from goodwill.insights.hygiene import DETECTORS, Flag, Lookups, hygiene_report, load_settings
-from goodwill.insights.hygiene.flags import person_names
+from goodwill.ledger.queries import person_names
 from goodwill.trust.report import parse_moment
 
 _TITLES = {

@@ -36,8 +36,9 @@ from sqlalchemy import Connection
 
 from goodwill.events import from_time_us
 from goodwill.insights.activity import Activity, event_texts, identity_handles
-from goodwill.insights.naming import person_names, require_owner
 from goodwill.insights.tone import is_complaint
+from goodwill.ledger.people import require_owner
+from goodwill.ledger.queries import person_names
 from goodwill.trust.policy import Policy, default_policy
 
 __all__ = [

@@ -33,6 +33,7 @@ from goodwill.insights.agenda_people import help_items, reconnect_items
 from goodwill.insights.agenda_settings import AgendaSettings, default_settings
 from goodwill.insights.hygiene import Lookups, flagged_people
 from goodwill.insights.trips import trip_items
+from goodwill.ledger.people import NO_OWNER
 from goodwill.trust.policy import Policy, default_policy
 from goodwill.trust.report import open_view
 
@@ -131,7 +132,7 @@ def _collect(
             raise ValueError(f"unknown agenda action {action!r}; actions: {', '.join(ACTIONS)}")
     at_us = activity.at_us
     if activity.owner is None:
-        raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
+        raise StoreError(NO_OWNER)
     policy = policy or default_policy()
     view = open_view(conn, policy, at_us=at_us)
     relationships = (

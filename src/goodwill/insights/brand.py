@@ -27,8 +27,9 @@ from sqlalchemy import Connection
 
 from goodwill.events import from_time_us
 from goodwill.insights.activity import Activity, event_texts, identity_handles
-from goodwill.insights.naming import person_names, require_owner
 from goodwill.insights.tone import has_link, tone_of
+from goodwill.ledger.people import require_owner
+from goodwill.ledger.queries import person_names
 
 __all__ = [
     "ANSWER_WINDOW_DAYS",

@@ -27,6 +27,7 @@ from sqlalchemy import Connection
 from goodwill.errors import AlgorithmInputError, StoreError
 from goodwill.insights.activity import Activity
 from goodwill.insights.topics import Corpus, Topic, topics_of
+from goodwill.ledger.people import NO_OWNER
 from goodwill.ledger.queries import person_identities
 from goodwill.trust.report import Relationship, TrustView
 
@@ -92,7 +93,7 @@ def make_brief(
     """The brief on ``person`` as of the moment ``activity`` and ``view`` were read."""
     owner = activity.owner
     if owner is None:
-        raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
+        raise StoreError(NO_OWNER)
     if person == owner:
         raise AlgorithmInputError("a brief is about someone else: name a person, not the owner")
     mine = (activity.actor == owner) & (activity.target == person)

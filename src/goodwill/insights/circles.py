@@ -28,10 +28,9 @@ from dataclasses import dataclass
 import numpy as np
 from sqlalchemy import Connection
 
-from goodwill.errors import StoreError
 from goodwill.insights.circle_pins import Pin, latest_pins
 from goodwill.insights.circle_rules import TIERS, CircleRules, Tier
-from goodwill.ledger.people import owner_person
+from goodwill.ledger.people import require_owner
 from goodwill.trust.report import Relationship, TrustView
 
 __all__ = [
@@ -167,9 +166,7 @@ def circles_of(
     conn: Connection, view: TrustView, rules: CircleRules, *, evidence_events: int = 3
 ) -> Circles:
     """Place every relationship of the owner's, and everyone she pinned, as of the view."""
-    owner = owner_person(conn)
-    if owner is None:
-        raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
+    owner = require_owner(conn)
     at_us = view.snapshot.at_us
     relationships = view.relationships()
     figures = _figures(view, owner, relationships)

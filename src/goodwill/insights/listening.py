@@ -28,6 +28,7 @@ from goodwill.errors import AlgorithmInputError, StoreError
 from goodwill.events import from_time_us
 from goodwill.insights.activity import Activity, event_texts, load_activity
 from goodwill.insights.promotion import own_sites, promotion_signals
+from goodwill.ledger.people import NO_OWNER
 
 __all__ = ["PERIODS", "Listening", "Period", "Weights", "listening", "load_weights", "verdict"]
 
@@ -104,7 +105,7 @@ def listening(conn: Connection, *, at_us: int, by: str = "month") -> Listening:
     activity = load_activity(conn, until_us=at_us)
     owner = activity.owner
     if owner is None:
-        raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
+        raise StoreError(NO_OWNER)
     category = _categorise(activity, owner)
     rows = np.flatnonzero(category != "")
     texted = rows[activity.is_kind(*_TEXTED)[rows]]

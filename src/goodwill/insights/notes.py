@@ -28,7 +28,7 @@ from goodwill.errors import StoreError
 from goodwill.events import NOTE_KINDS, Event, Record
 from goodwill.importing import import_records
 from goodwill.ledger import Ledger
-from goodwill.ledger.people import current_person, owner_person
+from goodwill.ledger.people import current_person, require_owner
 from goodwill.ledger.schema import events, identities
 from goodwill.reading import RecordStream
 
@@ -69,7 +69,7 @@ def record_notes(ledger: Ledger, notes: list[NewNote]) -> int:
         if note.kind not in NOTE_KINDS:
             raise ValueError(f"{note.kind!r} is not a note kind ({', '.join(sorted(NOTE_KINDS))})")
     with ledger.read() as conn:
-        mine = _first_handle(conn, _owner(conn))
+        mine = _first_handle(conn, require_owner(conn))
         theirs = {
             p: _first_handle(conn, p) for p in {n.person for n in notes if n.person is not None}
         }
@@ -139,13 +139,6 @@ def read_notes(
             )
         )
     return notes
-
-
-def _owner(conn: Connection) -> int:
-    owner = owner_person(conn)
-    if owner is None:
-        raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
-    return owner
 
 
 def _first_handle(conn: Connection, person: int) -> str:

@@ -23,9 +23,10 @@ from sqlalchemy import Connection
 from goodwill.errors import AlgorithmInputError
 from goodwill.events import from_time_us
 from goodwill.insights.activity import Activity
-from goodwill.insights.naming import person_names, require_owner
 from goodwill.insights.notes import NewNote, Note, read_notes, record_notes
 from goodwill.ledger import Ledger
+from goodwill.ledger.people import require_owner
+from goodwill.ledger.queries import person_names
 
 __all__ = [
     "FEW_RESULTS",

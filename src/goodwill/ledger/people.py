@@ -16,11 +16,13 @@ from goodwill.events import split_handle
 from goodwill.ledger.schema import identities, people, person_merges, settings
 
 __all__ = [
+    "NO_OWNER",
     "OWNER_KEY",
     "current_person",
     "identity_person",
     "merge_people",
     "owner_person",
+    "require_owner",
     "set_owner",
     "unmerge",
 ]
@@ -127,6 +129,18 @@ def owner_person(conn: Connection) -> int | None:
     """The person recorded as the store's owner, if one is."""
     value = conn.execute(select(settings.c.value).where(settings.c.key == OWNER_KEY)).scalar()
     return None if value is None else current_person(conn, int(value))
+
+
+#: What to tell a user whose store has no owner yet, wherever "the owner" is needed.
+NO_OWNER = "the store has no owner yet; goodwill owner HANDLE... records your identities"
+
+
+def require_owner(conn: Connection) -> int:
+    """The owner's person id, or a :class:`StoreError` saying how to record her."""
+    owner = owner_person(conn)
+    if owner is None:
+        raise StoreError(NO_OWNER)
+    return owner
 
 
 def set_owner(conn: Connection, handles: list[str], *, now_us: int) -> int:

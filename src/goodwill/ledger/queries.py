@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -9,7 +10,7 @@ from sqlalchemy import Connection, Row, and_, func, or_, select, union_all
 
 from goodwill.errors import NotFoundError, StoreError
 from goodwill.events import from_time_us, has_network
-from goodwill.ledger.people import current_person, identity_person, owner_person
+from goodwill.ledger.people import current_person, identity_person, require_owner
 from goodwill.ledger.schema import events, identities, imports, people, person_merges
 
 __all__ = [
@@ -19,6 +20,7 @@ __all__ = [
     "list_people",
     "person_identities",
     "person_merge_history",
+    "person_names",
     "reciprocal_contacts",
     "stats",
     "timeline",
@@ -125,6 +127,20 @@ def _handles_of(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]
         for pid, network, account in rows:
             out.setdefault(pid, []).append(f"{network}:{account}")
     return out
+
+
+def person_names(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
+    """The display name of each person id, for reports (ids not in the store are left out)."""
+    wanted = list(dict.fromkeys(int(i) for i in person_ids))
+    found: dict[int, str] = {}
+    for start in range(0, len(wanted), 500):
+        rows = conn.execute(
+            select(people.c.id, people.c.display_name).where(
+                people.c.id.in_(wanted[start : start + 500])
+            )
+        )
+        found.update({int(i): str(n) for i, n in rows})
+    return found
 
 
 def find_person(conn: Connection, query: str) -> int:
@@ -252,9 +268,7 @@ def reciprocal_contacts(
     relationship is as strong as its weaker side, and one-way volume counts for little.
     """
     if person_id is None:
-        person_id = owner_person(conn)
-        if person_id is None:
-            raise StoreError("the store has no owner yet; goodwill owner HANDLE... records yours")
+        person_id = require_owner(conn)
     outgoing = _exchange_counts(person_id, outgoing=True)
     incoming = _exchange_counts(person_id, outgoing=False)
     weaker = (

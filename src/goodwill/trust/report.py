@@ -11,12 +11,12 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime
 
 import numpy as np
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
-from goodwill.errors import AlgorithmInputError, StoreError
+from goodwill.errors import AlgorithmInputError
 from goodwill.events import from_time_us, now_us, to_time_us
-from goodwill.ledger.people import owner_person
-from goodwill.ledger.schema import people
+from goodwill.ledger.people import require_owner
+from goodwill.ledger.queries import person_names
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.explain import Explanation, explain
 from goodwill.trust.loading import PersonIndex, load_events
@@ -115,14 +115,7 @@ class TrustView:
 
     def names(self, person_ids: list[int]) -> dict[int, str]:
         """Display names for person ids."""
-        found: dict[int, str] = {}
-        for start in range(0, len(person_ids), 500):
-            chunk = person_ids[start : start + 500]
-            rows = self._conn.execute(
-                select(people.c.id, people.c.display_name).where(people.c.id.in_(chunk))
-            )
-            found.update({int(pid): str(name) for pid, name in rows})
-        return found
+        return person_names(self._conn, person_ids)
 
     def trust_of(self, person_id: int, *, top: int = 10) -> tuple[list[PairTrust], list[PairTrust]]:
         """Whom ``person_id`` trusts most, and who trusts them most (with evidence only)."""
@@ -167,11 +160,7 @@ class TrustView:
     def relationships(self, person_id: int | None = None) -> list[Relationship]:
         """The owner's (or ``person_id``'s) relationships, most trusted first."""
         if person_id is None:
-            person_id = owner_person(self._conn)
-            if person_id is None:
-                raise StoreError(
-                    "the store has no owner yet; goodwill owner HANDLE... records yours"
-                )
+            person_id = require_owner(self._conn)
         found = relationships_of(self.table, self.snapshot, self.index.index(person_id))
         ids = [self.index.person(int(c)) for c in found.contact]
         names = self.names(ids)

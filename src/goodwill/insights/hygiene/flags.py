@@ -20,9 +20,9 @@ import numpy as np
 from sqlalchemy import Connection, select
 
 from goodwill.insights.activity import event_texts, identity_handles
-from goodwill.ledger.schema import identities, people
+from goodwill.ledger.schema import identities
 
-__all__ = ["DETECTORS", "Flag", "Lookups", "identity_names", "noisy_or", "person_names"]
+__all__ = ["DETECTORS", "Flag", "Lookups", "identity_names", "noisy_or"]
 
 #: The detectors, in the order reports list them.
 DETECTORS = ("pitch", "churn", "blast", "ring")
@@ -106,17 +106,3 @@ def noisy_or(weights: Iterable[float]) -> float:
     """
     values = np.clip(np.fromiter(weights, dtype=np.float64), 0.0, 1.0)
     return float(1.0 - np.prod(1.0 - values)) if len(values) else 0.0
-
-
-def person_names(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
-    """The display name of each person, for reports."""
-    wanted = list(dict.fromkeys(int(i) for i in person_ids))
-    found: dict[int, str] = {}
-    for start in range(0, len(wanted), _IN_CHUNK):
-        rows = conn.execute(
-            select(people.c.id, people.c.display_name).where(
-                people.c.id.in_(wanted[start : start + _IN_CHUNK])
-            )
-        )
-        found.update({int(i): str(n) for i, n in rows})
-    return found
