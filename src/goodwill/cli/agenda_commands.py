@@ -100,7 +100,9 @@ def agenda(
         return
     out.print(f"agenda as of {when:%Y-%m-%d %H:%M} UTC", highlight=False)
     if not items:
-        out.print("nothing to do: no open item (done, snoozed, dismissed and flagged ones left out)")
+        out.print(
+            "nothing to do: no open item (done, snoozed, dismissed and flagged ones left out)"
+        )
     elif explain:
         for rank, (item, lines) in enumerate(zip(items, evidence, strict=True), start=1):
             _print_item(rank, item, lines)
