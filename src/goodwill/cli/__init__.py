@@ -15,6 +15,7 @@ from goodwill.cli import (
     people_commands,
     sync_commands,
     trust_commands,
+    web_commands,
 )
 from goodwill.cli.app import app
 
@@ -32,6 +33,7 @@ _COMMAND_MODULES = (
     hygiene_commands,
     circles_commands,
     listening_commands,
+    web_commands,
     demo_command,
 )
 

@@ -1,0 +1,3 @@
+"""Placeholder: commands being written (replace this module entirely)."""
+
+from __future__ import annotations
