@@ -1,5 +1,9 @@
 """goodwill itself, under the harness's method contract, with its default policy.
 
+Node scores (the fraud protocol) are community standing
+(:func:`goodwill.trust.community.community_standing`, what ``goodwill standing`` ranks by),
+with plain standing beside it as ``auc_standing``.
+
 Ratings become ``rating`` events (value = the rating, so ``weight * 10``) and messages
 ``message`` events; everything else is goodwill's own code (:mod:`goodwill.trust`), with
 no parameter fitted to these datasets.
@@ -23,6 +27,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from goodwill.trust.community import community_standing
 from goodwill.trust.evidence import EventTable, compute_evidence
 from goodwill.trust.model import assess, base_rates, judgements, leanings
 from goodwill.trust.opinion import opinions
@@ -65,8 +70,15 @@ class GoodwillSigned:
         self.policy = policy or default_policy()
 
     def node_scores(self, graph: SignedGraph) -> np.ndarray:
+        """Community standing, what ``goodwill standing`` ranks by (plain standing is
+        offered beside it as an alternative)."""
         table = rating_table(graph)
-        return assess(table, self.policy, _now(table)).standing
+        return community_standing(assess(table, self.policy, _now(table)), table).scores
+
+    def alternative_node_scores(self, graph: SignedGraph) -> dict[str, np.ndarray]:
+        """Plain standing: every judge one voice, scaled by credibility alone."""
+        table = rating_table(graph)
+        return {"standing": assess(table, self.policy, _now(table)).standing}
 
     def predict(self, train: SignedGraph, src: np.ndarray, dst: np.ndarray) -> np.ndarray:
         table = rating_table(train)

@@ -216,7 +216,8 @@ def standing(
     policy: PolicyOption = None,
     as_json: JsonFlag = False,
 ) -> None:
-    """Standing: each person's trust across everyone who dealt with them, credibility-weighted."""
+    """Community standing: each person's trust across everyone who dealt with them, each
+    judge weighted by credibility and by the network's trust in them."""
     with open_store(ctx).read() as conn:
         view = _view(conn, at, policy)
         rows = view.standing(top=top, lowest=lowest)
@@ -225,10 +226,18 @@ def standing(
             json.dumps({"at": view.at.isoformat(), "standing": [asdict(r) for r in rows]})
         )
         return
-    table = Table("id", "name", "standing", "credibility", "judged by", box=None)
+    table = Table(
+        "id", "name", "community", "standing", "credibility", "voice", "judged by", box=None
+    )
     for r in rows:
         table.add_row(
-            str(r.person), r.name, f"{r.standing:+.3f}", f"{r.credibility:.2f}", str(r.judged_by)
+            str(r.person),
+            r.name,
+            f"{r.community:+.3f}",
+            f"{r.standing:+.3f}",
+            f"{r.credibility:.2f}",
+            f"{r.voice:.1f}",
+            str(r.judged_by),
         )
     out.print(table)
 

@@ -17,6 +17,7 @@ from goodwill.errors import AlgorithmInputError
 from goodwill.events import from_time_us, now_us, to_time_us
 from goodwill.ledger.people import require_owner
 from goodwill.ledger.queries import person_names
+from goodwill.trust.community import CommunityStanding, community_standing
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.explain import Explanation, explain
 from goodwill.trust.loading import PersonIndex, load_events
@@ -88,12 +89,15 @@ class Relationship:
 
 @dataclass(frozen=True, slots=True)
 class StandingRow:
-    """A person's standing, their credibility as a judge of others, and how many judge them."""
+    """A person's community standing (what the ranking uses), their plain standing, their
+    credibility and voice as a judge of others, and how many judge them."""
 
     person: int
     name: str
+    community: float
     standing: float
     credibility: float
+    voice: float
     judged_by: int
 
 
@@ -107,6 +111,14 @@ class TrustView:
         self.table = table
         self.index = index
         self.snapshot = snapshot
+        self._community: CommunityStanding | None = None
+
+    @property
+    def community(self) -> CommunityStanding:
+        """Community standing as of the view's moment (computed once, on first use)."""
+        if self._community is None:
+            self._community = community_standing(self.snapshot, self.table)
+        return self._community
 
     @property
     def at(self) -> datetime:
@@ -185,11 +197,13 @@ class TrustView:
         return sorted(rows, key=lambda r: (-r.trust, r.person))
 
     def standing(self, *, top: int = 20, lowest: bool = False) -> list[StandingRow]:
-        """The people with the highest (or lowest) standing among those anyone judged."""
+        """The people with the highest (or lowest) community standing among those anyone
+        judged."""
         evidence = self.snapshot.evidence
+        community = self.community
         judged_by = np.bincount(evidence.trustee, minlength=len(self.index))
         candidates = np.flatnonzero(judged_by > 0)
-        score = self.snapshot.standing[candidates]
+        score = community.scores[candidates]
         order = candidates[np.lexsort((candidates, score if lowest else -score))][:top]
         ids = [self.index.person(int(i)) for i in order]
         names = self.names(ids)
@@ -197,8 +211,10 @@ class TrustView:
             StandingRow(
                 pid,
                 names.get(pid, "?"),
+                float(community.scores[i]),
                 float(self.snapshot.standing[i]),
-                float(self.snapshot.credibility[i]),
+                float(community.credibility[i]),
+                float(community.voice[i]),
                 int(judged_by[i]),
             )
             for pid, i in zip(ids, order, strict=True)

@@ -10,6 +10,10 @@ praising each other, move standing little: their judgements disagree with the co
 their credibility falls, and what they say weighs less.
 
 Both are shrunk toward neutral by a prior, so one judgement never makes a standing of 1.
+
+A judge's weight may also carry a *voice* given from outside: community standing
+(:mod:`goodwill.trust.community`) gives louder voices to the judges whom network trust, a
+bounded walk from the community's most sustained members, reaches most.
 """
 
 from __future__ import annotations
@@ -85,19 +89,28 @@ class Standing:
         confidence: Floats,
         *,
         n_nodes: int,
+        voice: Floats | None = None,
     ) -> Standing:
-        """Solve standing and credibility from per-pair leanings and confidences."""
+        """Solve standing and credibility from per-pair leanings and confidences.
+
+        ``voice`` (per person, >= 0, default 1) multiplies what each judge's judgements
+        weigh in others' standing; it leaves their credibility as it is.
+        """
         if not len(truster) == len(trustee) == len(leaning) == len(confidence):
             raise AlgorithmInputError("pair arrays must have the same length")
         if len(leaning) and (np.abs(leaning).max() > 1 or confidence.min() < 0):
             raise AlgorithmInputError("leanings must lie in [-1, 1] and confidences be >= 0")
+        if voice is None:
+            voice = np.ones(n_nodes)
+        elif len(voice) != n_nodes or not (np.isfinite(voice).all() and (voice >= 0).all()):
+            raise AlgorithmInputError(f"voice must hold {n_nodes} finite weights >= 0")
         judged = np.bincount(truster, weights=confidence, minlength=n_nodes)
         credibility = np.ones(n_nodes)
         scores = np.zeros(n_nodes)
         iteration = 0
         while iteration < self.max_iter:
             iteration += 1
-            weight = credibility[truster] * confidence
+            weight = credibility[truster] * voice[truster] * confidence
             said = np.bincount(trustee, weights=weight * leaning, minlength=n_nodes)
             heard = np.bincount(trustee, weights=weight, minlength=n_nodes)
             new_scores = said / (heard + self.prior_weight)
