@@ -6,8 +6,8 @@ For the baselines both are their one score. For goodwill they are exactly what `
 network`` shows: the events become an ``EventTable`` and go through goodwill's own code
 with its default policy (``assess``: evidence, saturation, decay, the negative factor,
 standing, opinions), then ``goodwill.trust.network``: ``trust_graph(snapshot, table)``
-(who vouches for whom) and ``NetworkTrust().fit(trust, seeds, distrust=distrust)`` from
-the community's seeds; ``rank`` is ``goodwill network``'s order (``ranking_key``: the fit's
+(who vouches for whom, and how far each vouch has matured) and ``NetworkTrust().fit(trust,
+seeds, distrust=distrust, maturity=maturity)`` from the community's seeds; ``rank`` is ``goodwill network``'s order (``ranking_key``: the fit's
 ``normalized_``, the ``score`` column, trust per unit of trust received, SybilRank's degree
 normalisation, to the figures shown, then the mass) and ``trust`` the fit's ``scores_``
 (the ``mass`` column).
@@ -102,7 +102,9 @@ class Goodwill:
         table = _table(events)
         snapshot = assess(table, self.policy or default_policy(), round(at * _US))
         graph = trust_graph(snapshot, table)
-        fitted = NetworkTrust().fit(graph.trust, seeds, distrust=graph.distrust)
+        fitted = NetworkTrust().fit(
+            graph.trust, seeds, distrust=graph.distrust, maturity=graph.maturity
+        )
         return Scores(
             rank=ranking_key(fitted.normalized_, fitted.scores_),
             trust=np.asarray(fitted.scores_, dtype=np.float64),

@@ -80,6 +80,50 @@ def test_a_sybil_region_behind_one_edge_gets_at_most_that_edges_share(reserve: f
     assert model.normalized_[s] <= model.normalized_[contacts].max()
 
 
+def matured(trust: csr_matrix, edges: dict[tuple[int, int], float]) -> csr_matrix:
+    """Every vouch of ``trust`` fully matured but ``edges``, matured as given."""
+    maturity = (trust > 0).astype(np.float64).tolil()
+    for (a, b), value in edges.items():
+        maturity[a, b] = value
+    return csr_matrix(maturity)
+
+
+@pytest.mark.parametrize("reserve", [0.0, 20.0])
+def test_a_young_attack_edge_carries_at_most_its_matured_share_of_the_bound(
+    reserve: float,
+) -> None:
+    trust, u, s, sybils = honest_with_sybils(50, attack_weight=0.6)
+    seeds, region, restart, steps = np.array([0, 17, 30]), np.array(sybils), 0.15, 8
+
+    def fit(
+        trust: csr_matrix, seeds: np.ndarray, maturity: csr_matrix | None = None
+    ) -> NetworkTrust:
+        return NetworkTrust(steps, restart, reserve=reserve).fit(trust, seeds, maturity=maturity)
+
+    old = fit(trust, seeds)
+    young = fit(trust, seeds, maturity=matured(trust, {(u, s): 0.25}))
+    # u's mass is untouched by what happens beyond it until the region hands some back
+    before = [
+        NetworkTrust(t, restart, reserve=reserve)
+        .fit(trust, seeds, maturity=matured(trust, {(u, s): 0.25}))
+        .mass_[u]
+        for t in range(steps)
+    ]
+    share = 0.25 * trust[u, s] / trust[u].sum()
+    inflow = sum((1 - restart) ** (steps - t) * share * x for t, x in enumerate(before))
+    captured = young.mass_[region].sum()
+    assert 0 < captured <= inflow + 1e-12
+    assert captured < 0.3 * old.mass_[region].sum()
+    # what the edge did not pass went back to the seeds: the masses still sum to 1, and a
+    # vouch made today (maturity 0) lets nothing through at all
+    assert young.mass_.sum() == pytest.approx(1.0)
+    today = fit(trust, seeds, maturity=matured(trust, {(u, s): 0.0}))
+    assert today.mass_[region].sum() == 0.0 and today.mass_.sum() == pytest.approx(1.0)
+    # the region's members were still vouched for: their trust received is unchanged, so
+    # their score per unit received falls with what reached them
+    assert (young.normalized_[region] < old.normalized_[region]).all()
+
+
 def test_a_node_reached_only_through_distrust_gets_nothing() -> None:
     # 0 trusts 1; 0 distrusts 2; 2 trusts 3
     trust = graph([(0, 1, 1.0), (2, 3, 1.0)], 4)
@@ -252,3 +296,7 @@ def test_bad_inputs_say_what_is_wrong() -> None:
         model.fit(trust, np.array([1.0, -1.0, 0.0]))
     with pytest.raises(AlgorithmInputError, match="3 weights"):
         model.fit(trust, np.array([1.0, 0.0]))
+    with pytest.raises(AlgorithmInputError, match="maturity must have the same shape"):
+        model.fit(trust, np.array([0]), maturity=csr_matrix((4, 4)))
+    with pytest.raises(AlgorithmInputError, match=r"maturity must lie in \[0, 1\]"):
+        model.fit(trust, np.array([0]), maturity=graph([(0, 1, 2.0)], 3))

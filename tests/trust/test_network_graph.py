@@ -8,6 +8,7 @@ import pytest
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.model import TrustSnapshot, assess
 from goodwill.trust.network_graph import (
+    MATURITY_DAYS,
     PERSONAL_LIMIT,
     Investment,
     hop_evidence,
@@ -131,3 +132,25 @@ def test_hop_evidence_cites_the_trusters_own_largest_acts() -> None:
     assert len(cited) == 2 and set(cited) <= {1, 2}  # the two replies, not the mention
     assert hop_evidence(snapshot, table, 1, 0) == [4]
     assert hop_evidence(snapshot, table, 2, 0) == []
+
+
+def test_a_vouch_matures_over_a_year_from_its_first_act() -> None:
+    # 1 rated 0 a year and a half before the as-of date, 2 a quarter of a year before it
+    # (and again since: maturity counts from the first act); 3 only distrusts
+    table, snapshot = history(
+        [
+            (1, 0, "rating", 0, 9.0),
+            (2, 0, "rating", 456 - 91, 9.0),
+            (2, 0, "rating", 450, 9.0),
+            (3, 0, "rating", 455, -10.0),
+        ],
+        4,
+    )
+    graph = trust_graph(snapshot, table)  # assessed on day 456
+    assert graph.maturity is not None
+    assert graph.maturity[1, 0] == 1.0
+    assert graph.maturity[2, 0] == pytest.approx(91 / MATURITY_DAYS)
+    assert graph.maturity[3, 0] == 0.0 and graph.distrust[3, 0] > 0
+    # the vouch itself counts in full at once; 0 days of maturity let everything pass
+    assert graph.trust[2, 0] > 0
+    assert trust_graph(snapshot, table, maturity_days=0).maturity[2, 0] == 1.0

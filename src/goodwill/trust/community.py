@@ -101,7 +101,9 @@ def community_standing(
         zeros = np.zeros(n)
         return CommunityStanding(snapshot.standing, snapshot.credibility, np.ones(n), zeros, zeros)
     graph = graph if graph is not None else trust_graph(snapshot, table)
-    fitted = (model or NetworkTrust()).fit(graph.trust, seeds, graph.distrust)
+    fitted = (model or NetworkTrust()).fit(
+        graph.trust, seeds, graph.distrust, maturity=graph.maturity
+    )
     voice = 1.0 + n * fitted.scores_
     leaning, confidence = leanings(evidence, snapshot.policy)
     solved = Standing().fit(

@@ -6,8 +6,10 @@ Algorithm for Reputation Management in P2P Networks", WWW 2003) cut short the wa
 cuts its power iteration (Cao, Sirivianos, Yang, Pregueiro, "Aiding the Detection of Fake
 Accounts in Large Scale Social Online Services", NSDI 2012). With ``T`` the trust matrix
 (:func:`~goodwill.trust.network_graph.trust_graph`: who vouches for whom), ``T[i]`` i's
-total out-trust, ``C[i, j] = T[i, j] / (T[i] + reserve)`` the share of i's mass that goes
-to j, ``p`` the seeds' weights normalised to sum to 1, ``r`` the restart and ``w`` the
+total out-trust, ``M[i, j]`` in [0, 1] how far the vouch has matured (``TrustGraph.maturity``:
+how long it has stood, up to a year; 1 when no maturity is given),
+``C[i, j] = M[i, j] T[i, j] / (T[i] + reserve)`` the share of i's mass that goes to j,
+``p`` the seeds' weights normalised to sum to 1, ``r`` the restart and ``w`` the
 distrust weight, each step is::
 
     pen_t  = w * W^T x_t          W[i, j] = D[i, j] / max(1, D[i])   (distrust, capped)
@@ -26,22 +28,28 @@ less from it). What distrust takes and what rows do not give away go back to the
     scores_[j] = max(0, x[j] - pen[j])     with pen = w * W^T x (the same warnings, once more)
 
 **The Sybil bound.** Let a region S hold no seeds and be joined to the rest by one edge
-u -> s. Each step, what enters S is ``(1 - r) y_t[u] C[u, s] <= (1 - r) x_t[u] T[u, s] / T[u]``
-(the edge's share of u's mass); what is in S only loses to the restart, the reserve, the
+u -> s. Each step, what enters S is
+``(1 - r) y_t[u] C[u, s] <= (1 - r) x_t[u] M[u, s] T[u, s] / T[u]`` (the edge's matured
+share of u's mass); what is in S only loses to the restart, the reserve, the
 warnings and whatever its members hand back. So after ``k`` steps::
 
-    mass_(S) <= (1 - r) T[u, s] / T[u] * sum_{t < k} (1 - r)^(k - 1 - t) x_t[u]
-             <= T[u, s] / T[u] * max_t x_t[u] * (1 - r) (1 - (1 - r)^k) / r
+    mass_(S) <= (1 - r) M[u, s] T[u, s] / T[u] * sum_{t < k} (1 - r)^(k - 1 - t) x_t[u]
+             <= M[u, s] T[u, s] / T[u] * max_t x_t[u] * (1 - r) (1 - (1 - r)^k) / r
 
 however many accounts S holds and however densely they trust each other. ``g`` attack
-edges give at most the sum of their shares. What S keeps *below* the bound depends on how
+edges give at most the sum of their shares. Maturity only lowers the bound: an attack edge
+made a season ago carries a season's share of it (``M[u, s]`` about 1/4), and what it
+does carry in passes on among the region's own young vouches at their maturity too.
+What S keeps *below* the bound depends on how
 much its members hand back: a few Sybils each befriending many honest people return much
 of what they get, a thousand that trust only each other return little. The restart and the
 reserve (a person passes on ``T[i] / (T[i] + reserve)`` of their mass) keep trust local, so
 even a region that returns nothing keeps little more than a small one: that is what makes
 captured trust flat in the number of Sybils, not only bounded. ``normalized_`` (score per
 unit of trust received, SybilRank's degree normalisation) ranks a dense region below honest
-people with the same mass and fewer endorsers.
+people with the same mass and fewer endorsers. It divides by *all* trust received,
+matured or not: someone vouched for only by new vouches has been vouched for, but what
+those vouches carry has not reached them yet.
 """
 
 from __future__ import annotations
@@ -156,11 +164,14 @@ class NetworkTrust:
         adjacency: csr_matrix,
         seeds: npt.NDArray[np.integer] | npt.NDArray[np.floating] | Mapping[int, float],
         distrust: csr_matrix | None = None,
+        maturity: csr_matrix | None = None,
     ) -> NetworkTrust:
         """Propagate from ``seeds`` over ``adjacency`` (trust, n x n, >= 0).
 
         ``seeds`` is an array of node indices (equal weights), a length-n array of
         non-negative weights (floats), or a mapping from node index to weight.
+        ``maturity`` (n x n, in [0, 1], read on ``adjacency``'s entries, absent = 0) is how
+        much of each vouch passes mass on (``TrustGraph.maturity``); ``None`` passes all.
         """
         n = _check_square(adjacency, "adjacency")
         if distrust is not None and _check_square(distrust, "distrust") != n:
@@ -168,6 +179,12 @@ class NetworkTrust:
         prior = seed_vector(seeds, n)
         steps = self.steps if self.steps is not None else max(1, math.ceil(math.log2(max(n, 2))))
         shares = row_shares(adjacency, self.reserve)
+        if maturity is not None:
+            if _check_square(maturity, "maturity") != n:
+                raise AlgorithmInputError("maturity must have the same shape as adjacency")
+            if maturity.nnz and maturity.data.max() > 1.0:
+                raise AlgorithmInputError("maturity must lie in [0, 1]: the share of a vouch")
+            shares = csr_matrix(shares.multiply(maturity))
         forward = shares.T.tocsr()
         returned = 1.0 - np.asarray(shares.sum(axis=1)).ravel()
         warnings = None

@@ -132,7 +132,9 @@ class NetworkView:
                 raise AlgorithmInputError("name at least one seed, or use the owner's")
             weights = {index.index(person): 1.0 for person in seeds}
             hidden = set()
-        fitted = (model or NetworkTrust()).fit(self.graph.trust, weights, self.graph.distrust)
+        fitted = (model or NetworkTrust()).fit(
+            self.graph.trust, weights, self.graph.distrust, maturity=self.graph.maturity
+        )
         candidates = np.flatnonzero(fitted.mass_ > 0)
         candidates = candidates[~np.isin(candidates, list(hidden))]
         key = ranking_key(fitted.normalized_[candidates], fitted.scores_[candidates])
