@@ -12,6 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 from goodwill.cli import app
+from goodwill.ledger.migrate import HEAD
 
 runner = CliRunner()
 MESSAGES = "1 2 1082040961\n2 1 1082040999\n1 3 1082041000\n3 1 1082041005\n1 2 1082042000\n"
@@ -164,7 +165,7 @@ def test_sources_lists_every_source_with_a_description() -> None:
 
 
 def test_init_reports_the_schema(db: str) -> None:
-    assert "schema 0001" in invoke(db, "init")
+    assert f"schema {HEAD}" in invoke(db, "init")  # the newest migration
 
 
 def test_acceptance_bitcoin_otc_and_a_broken_line_17(tmp_path: Path, shared_data: Path) -> None:

@@ -27,7 +27,16 @@ from sqlalchemy import (
     UniqueConstraint,
 )
 
-__all__ = ["events", "identities", "imports", "metadata", "people", "person_merges", "settings"]
+__all__ = [
+    "events",
+    "identities",
+    "imports",
+    "metadata",
+    "people",
+    "person_merges",
+    "settings",
+    "web_users",
+]
 
 metadata = MetaData(
     naming_convention={
@@ -118,4 +127,15 @@ settings = Table(
     # Small facts about the store itself, e.g. which person is its owner.
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
+)
+
+web_users = Table(
+    "web_users",
+    metadata,
+    # Who may sign in to the web app (goodwill user add); the password only as an argon2 hash.
+    Column("id", Integer, primary_key=True),
+    Column("name", String(100), nullable=False),
+    Column("password_hash", Text, nullable=False),
+    Column("created_at", BigInteger, nullable=False),
+    UniqueConstraint("name"),
 )

@@ -1,0 +1,3 @@
+"""One router per resource: sign-in, the dashboard and its agenda, people, the JSON API."""
+
+from __future__ import annotations
