@@ -12,7 +12,7 @@ from typing import Annotated, Any, TextIO
 
 import typer
 from rich.markup import escape
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from goodwill.cli.app import app, err, open_store, out
 from goodwill.cli.export_commands import export_app
@@ -26,8 +26,7 @@ from goodwill.insights.circle_pins import PIN_LEVELS, UNPINNED, latest_pins, rec
 from goodwill.insights.circle_rules import TIERS, load_rules
 from goodwill.insights.circles import Circles, Placement, circles_of, placement_of, shortfall
 from goodwill.insights.citing import Cited, cite
-from goodwill.ledger.queries import find_person
-from goodwill.ledger.schema import people
+from goodwill.ledger.queries import find_person, person_names
 from goodwill.trust.policy import load_policy
 from goodwill.trust.report import open_view, parse_moment
 
@@ -55,11 +54,6 @@ def _circles(
 ) -> Circles:
     view = open_view(conn, load_policy(policy), at_us=parse_moment(at))
     return circles_of(conn, view, load_rules(rules), evidence_events=evidence)
-
-
-def _name(conn: Connection, person_id: int) -> str:
-    found = conn.execute(select(people.c.display_name).where(people.c.id == person_id)).scalar()
-    return "?" if found is None else str(found)
 
 
 def _as_json(p: Placement, cited: dict[int, Cited]) -> dict[str, Any]:
@@ -161,7 +155,7 @@ def _pin(ctx: typer.Context, person: str, level: str, at: str | None) -> None:
     when = parse_moment(at)
     with ledger.read() as conn:
         person_id = find_person(conn, person)
-        name = _name(conn, person_id)
+        name = person_names(conn, [person_id]).get(person_id, "?")
         current = latest_pins(conn, when).get(person_id)
     if level == UNPINNED and current is None:
         err.print(f"{name} (person {person_id}) has no pin as of {from_time_us(when):%Y-%m-%d}")
@@ -187,7 +181,7 @@ def may_share(
     with open_store(ctx).read() as conn:
         person_id = find_person(conn, person)
         found = _circles(conn, at, policy, rules)
-        placed = placement_of(found, person_id, _name(conn, person_id))
+        placed = placement_of(found, person_id, person_names(conn, [person_id]).get(person_id, "?"))
     allowed = placed.within(level)
     where = f"the {placed.tier} circle" if placed.tier else "no circle"
     if allowed:

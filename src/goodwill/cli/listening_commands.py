@@ -7,7 +7,7 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from sqlalchemy import Connection, select
+from sqlalchemy import Connection
 
 from goodwill.cli.app import app, open_store, out
 from goodwill.cli.outreach_views import show_brief, show_experts, show_listening, show_topics
@@ -20,8 +20,7 @@ from goodwill.insights.experts import rank_experts
 from goodwill.insights.listening import PERIODS, verdict
 from goodwill.insights.listening import listening as listening_ratio
 from goodwill.insights.topics import load_corpus, topics_of
-from goodwill.ledger.queries import find_person
-from goodwill.ledger.schema import people
+from goodwill.ledger.queries import find_person, person_names
 from goodwill.trust.policy import load_policy
 from goodwill.trust.report import open_view, parse_moment
 
@@ -68,7 +67,7 @@ def topics_command(
         at_us = parse_moment(at)
         found = topics_of(load_corpus(conn, until_us=at_us), person_id, top=top)
         cited = _cited(conn, [i for t in found for i in t.event_ids])
-        name = _name(conn, person_id)
+        name = person_names(conn, [person_id]).get(person_id, "?")
     if as_json:
         topics = [
             {**asdict(t), "evidence": [asdict(cited[i]) for i in t.event_ids if i in cited]}
@@ -78,12 +77,6 @@ def topics_command(
         out.print_json(json.dumps({**payload, "topics": topics}))
         return
     show_topics(name, person_id, found, cited)
-
-
-def _name(conn: Connection, person_id: int) -> str:
-    """A person's display name, without assessing trust for it."""
-    name = conn.execute(select(people.c.display_name).where(people.c.id == person_id)).scalar()
-    return "?" if name is None else str(name)
 
 
 @app.command(name="brief")
