@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from goodwill.errors import AlgorithmInputError
+from goodwill.settings_files import read_settings_file
 
 __all__ = ["TIERS", "CircleRules", "Tier", "default_rules", "load_rules"]
 
@@ -93,12 +94,7 @@ def load_rules(path: Path | str | None = None) -> CircleRules:
     if path is None:
         return default_rules()
     path = Path(path)
-    try:
-        overrides = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AlgorithmInputError(f"circles file {path} does not exist") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise AlgorithmInputError(f"circles file {path} is not valid TOML: {exc}") from None
+    overrides = read_settings_file(path, "circles file")
     _check_names(overrides, str(path))
     merged = _defaults()
     for section, values in overrides.items():

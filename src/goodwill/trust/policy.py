@@ -24,6 +24,7 @@ from typing import Any
 
 from goodwill.errors import AlgorithmInputError
 from goodwill.events import KINDS, NOTE_KINDS
+from goodwill.settings_files import read_settings_file
 
 __all__ = ["KindRule", "Policy", "default_policy", "load_policy"]
 
@@ -104,12 +105,7 @@ def load_policy(path: Path | str | None = None) -> Policy:
     if path is None:
         return default_policy()
     path = Path(path)
-    try:
-        overrides = tomllib.loads(path.read_text(encoding="utf-8"))
-    except FileNotFoundError:
-        raise AlgorithmInputError(f"policy file {path} does not exist") from None
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-        raise AlgorithmInputError(f"policy file {path} is not valid TOML: {exc}") from None
+    overrides = read_settings_file(path, "policy file")
     text = files("goodwill.trust").joinpath("policy.toml").read_text(encoding="utf-8")
     merged = tomllib.loads(text)
     _check_names(overrides, str(path))

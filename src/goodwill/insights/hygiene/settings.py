@@ -23,6 +23,7 @@ from goodwill.insights.hygiene.blasts import BlastSettings
 from goodwill.insights.hygiene.churn import ChurnSettings
 from goodwill.insights.hygiene.pitches import PitchSettings
 from goodwill.insights.hygiene.rings import RingSettings
+from goodwill.settings_files import read_settings_file
 
 __all__ = ["HygieneSettings", "load_settings"]
 
@@ -58,12 +59,7 @@ def load_settings(path: Path | str | None = None) -> HygieneSettings:
     where = "goodwill's default hygiene settings"
     if path is not None:
         where = str(path)
-        try:
-            overrides = tomllib.loads(Path(path).read_text(encoding="utf-8"))
-        except FileNotFoundError:
-            raise AlgorithmInputError(f"hygiene settings file {path} does not exist") from None
-        except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
-            raise AlgorithmInputError(f"{path} is not valid TOML: {exc}") from None
+        overrides = read_settings_file(path, "hygiene settings file")
         for section, values in overrides.items():
             if section not in merged or not isinstance(values, dict):
                 known = ", ".join(sorted(merged))
