@@ -13,6 +13,8 @@ from goodwill.cli import (
     listening_commands,
     network_commands,
     people_commands,
+    privacy_commands,
+    scale_commands,
     sync_commands,
     trust_commands,
     web_commands,
@@ -34,6 +36,8 @@ _COMMAND_MODULES = (
     circles_commands,
     listening_commands,
     web_commands,
+    privacy_commands,
+    scale_commands,
     demo_command,
 )
 

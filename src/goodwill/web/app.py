@@ -28,8 +28,11 @@ from goodwill.web.deps import LoginRequired, csrf_guard
 from goodwill.web.render import STATIC, render
 from goodwill.web.routes import api as api_routes
 from goodwill.web.routes import auth as auth_routes
+from goodwill.web.routes import circles as circles_routes
 from goodwill.web.routes import dashboard as dashboard_routes
+from goodwill.web.routes import imports as imports_routes
 from goodwill.web.routes import people as people_routes
+from goodwill.web.routes import relationships as relationships_routes
 from goodwill.web.security import (
     COOKIE,
     SECURITY_HEADERS,
@@ -78,7 +81,15 @@ def create_app(
     app.state.limiter = LoginLimiter()
     app.state.policy = policy or default_policy()
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
-    for module in (auth_routes, dashboard_routes, people_routes, api_routes):
+    for module in (
+        auth_routes,
+        dashboard_routes,
+        people_routes,
+        relationships_routes,
+        circles_routes,
+        imports_routes,
+        api_routes,
+    ):
         app.include_router(module.router)
     app.middleware("http")(_sessions_and_headers)
     _install_handlers(app)

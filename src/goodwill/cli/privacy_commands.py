@@ -1,0 +1,3 @@
+"""Privacy commands: placeholder module, filled in by its own slice."""
+
+from __future__ import annotations

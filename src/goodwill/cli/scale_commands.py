@@ -1,0 +1,3 @@
+"""Scale commands: placeholder module, filled in by its own slice."""
+
+from __future__ import annotations
