@@ -32,6 +32,7 @@ __all__ = [
     "identities",
     "imports",
     "metadata",
+    "network_scores",
     "people",
     "person_merges",
     "settings",
@@ -138,4 +139,21 @@ web_users = Table(
     Column("password_hash", Text, nullable=False),
     Column("created_at", BigInteger, nullable=False),
     UniqueConstraint("name"),
+)
+
+network_scores = Table(
+    "network_scores",
+    metadata,
+    # Network trust as last computed (goodwill refresh, or read back from the Spark engine),
+    # one row per person and scope: "owner" for the owner's personalized trust, or a
+    # community's name. Derived data: recomputable from the events at any time, kept so a
+    # refresh can warm-start from it and pages can read it without recomputing.
+    Column("scope", String(64), primary_key=True),
+    Column("person_id", Integer, ForeignKey("people.id"), primary_key=True),
+    Column("mass", Float, nullable=False),
+    Column("score", Float, nullable=False),
+    Column("normalized", Float, nullable=False),
+    Column("at_us", BigInteger, nullable=False),  # the as-of moment the scores describe
+    Column("computed_at", BigInteger, nullable=False),
+    Column("engine", String(32), nullable=False),  # which engine computed them
 )
