@@ -3,6 +3,9 @@
 Each method scores the honest graph once, then each attacked copy; ``metrics.figures``
 compares the two. Two figures relate runs to each other and are added at the end:
 
+* ``outvouched`` on a Sybil run (the same for every method, since it reads only the
+  events): the share of honest accounts with fewer honest endorsers than the median Sybil:
+  how far the count of endorsers alone would rank the Sybils up;
 * ``growth`` on a Sybil run: its captured share over the captured share with the fewest
   Sybils and the same attack edges (the target: about 1 for goodwill, about m for Klout);
 * ``gain_vs_klout`` on the other runs: the method's ``effect`` (how far the attack moved
@@ -20,8 +23,8 @@ import numpy as np
 
 from attack_lab.graphs import ACTIVE_PARTNERS, HonestGraph, community
 from attack_lab.inject import attack_rng, attacks
-from attack_lab.methods import Method
-from attack_lab.metrics import figures
+from attack_lab.methods import Method, baseline_edges
+from attack_lab.metrics import figures, outvouched
 
 __all__ = ["Results", "run_graph"]
 
@@ -52,6 +55,11 @@ def run_graph(
             found = figures(before[method.name], after, attacked, active)
             found["seconds"] = time.perf_counter() - clock
             row[method.name] = found
+        if attacked.family == "sybil":
+            edges = baseline_edges(attacked.events, at)
+            bound = outvouched(edges, graph.n_honest, attacked.measured)
+            for found in row.values():
+                found["outvouched"] = bound
         results[attacked.name] = row
         if progress is not None:
             progress(attacked.name, time.perf_counter() - started)

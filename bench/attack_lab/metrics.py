@@ -33,6 +33,7 @@ from scipy.stats import spearmanr
 
 from attack_lab.inject import Attacked
 from attack_lab.methods import Scores
+from quality.data import SignedGraph
 from quality.metrics import auc, precision_at_k
 
 __all__ = [
@@ -40,6 +41,7 @@ __all__ = [
     "best_rank",
     "figures",
     "in_top",
+    "outvouched",
     "percentile",
     "separation",
     "share",
@@ -95,6 +97,21 @@ def zero_ceiling(scores: np.ndarray, honest: np.ndarray, sybils: np.ndarray) -> 
     h0 = float(np.mean(scores[honest] == 0)) if honest.size else 0.0
     s0 = float(np.mean(scores[sybils] == 0)) if sybils.size else 0.0
     return 1.0 - h0 + h0 * s0 / 2.0
+
+
+def outvouched(graph: SignedGraph, n_honest: int, sybils: np.ndarray) -> float:
+    """The share of honest accounts that fewer honest accounts vouch for (any positive
+    edge) than vouch for the median Sybil, ties counting one half: how well endorsed the
+    Sybils are, by count, against honest people. Ranking by the count of honest endorsers
+    would put the median Sybil above that share of them; when it is large (g well above
+    m: each Sybil befriended by several honest accounts) only what is not the count (who
+    the endorsers are, how long the vouches have stood) can still rank the Sybils low."""
+    positive = (graph.weight > 0) & (graph.src < n_honest)
+    pairs = np.unique(graph.src[positive] * graph.n_nodes + graph.dst[positive])
+    vouchers = np.bincount(pairs % graph.n_nodes, minlength=graph.n_nodes)
+    median = float(np.median(vouchers[sybils]))
+    honest = vouchers[:n_honest]
+    return float(np.mean(honest < median) + np.mean(honest == median) / 2.0)
 
 
 def spearman(before: np.ndarray, after: np.ndarray) -> float:

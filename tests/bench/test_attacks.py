@@ -33,12 +33,14 @@ from attack_lab.metrics import (
     best_rank,
     figures,
     in_top,
+    outvouched,
     percentile,
     separation,
     share,
     spearman,
     zero_ceiling,
 )
+from quality.data import SignedGraph
 
 DAY = 86_400.0
 
@@ -269,6 +271,23 @@ def test_zero_ceiling_is_the_best_auc_the_zeros_leave() -> None:
     # one Sybil of two scores 0 too: the honest zero ties with it (one half)
     assert zero_ceiling(np.array([3.0, 2.0, 1.0, 0.0, 0.0, 0.2]), honest, sybils) == 0.8125
     assert zero_ceiling(np.ones(6), honest, sybils) == 1.0
+
+
+def test_outvouched_counts_distinct_honest_endorsers_against_the_median_sybil() -> None:
+    # honest 0..3, Sybils 4 and 5: Sybil 4 has honest endorsers 0, 1, 2 (1 twice, counted
+    # once), Sybil 5 has 0 and 3; the Sybils' own vouches and a negative count for nothing
+    src = np.array([0, 1, 1, 2, 0, 3, 4, 5, 4, 0, 1])
+    dst = np.array([4, 4, 4, 4, 5, 5, 5, 4, 0, 1, 2])
+    weight = np.array([1.0, 0.5, 0.5, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1.0, -1.0])
+    graph = SignedGraph(src, dst, weight, np.zeros(src.size), 6, np.arange(6))
+    # honest endorsers: 0 by Sybil only (0), 1 by 0 (1), 2 by a negative (0), 3 by none (0);
+    # the median Sybil has 2.5: every honest account has fewer
+    assert outvouched(graph, 4, np.array([4, 5])) == 1.0
+    # against the median of Sybil 5 alone (2): still all four honest accounts are below
+    assert outvouched(graph, 4, np.array([5])) == 1.0
+    # a Sybil nobody honest vouches for ties with the three honest zeros, beats none
+    lonely = SignedGraph(src[6:7], dst[6:7], weight[6:7], np.zeros(1), 6, np.arange(6))
+    assert outvouched(lonely, 4, np.array([5])) == 0.5
 
 
 def test_figures_read_shares_from_trust_and_ranks_from_the_ranking() -> None:
