@@ -10,6 +10,7 @@ second process costs a little to start and to feed.
 from __future__ import annotations
 
 import multiprocessing
+import os
 import queue
 from collections.abc import Iterator, Mapping
 from contextlib import contextmanager
@@ -65,7 +66,7 @@ def open_records(
     channel = context.Queue(maxsize=_QUEUE_CHUNKS)
     reader = context.Process(
         target=_read_in_child,
-        args=(source_name, dict(options or {}), path, channel),
+        args=(source_name, dict(options or {}), path, channel, os.getpid()),
         name="goodwill-reader",
         daemon=True,
     )
@@ -99,25 +100,41 @@ class _Failure:
 
 
 def _read_in_child(
-    source_name: str, options: dict[str, str], path: Path, channel: multiprocessing.Queue[Any]
+    source_name: str,
+    options: dict[str, str],
+    path: Path,
+    channel: multiprocessing.Queue[Any],
+    parent: int,
 ) -> None:
     """The second process: read the input, send the records in chunks, then ``None``."""
+
+    def send(message: Any) -> None:
+        # A parent killed outright (SIGKILL, out of memory) reads no more: leave rather
+        # than wait on a full queue for ever.
+        while True:
+            try:
+                channel.put(message, timeout=_POLL_SECONDS)
+                return
+            except queue.Full:
+                if os.getppid() != parent:
+                    os._exit(1)
+
     try:
         source = source_class(source_name)(options)
         chunk: list[tuple[Any, ...]] = []
         for record in source.records(path):
             chunk.append(_pack(record))
             if len(chunk) >= _CHUNK:
-                channel.put((chunk, source.bytes_read()))
+                send((chunk, source.bytes_read()))
                 chunk = []
-        channel.put((chunk, source.bytes_read()))
-        channel.put(None)
+        send((chunk, source.bytes_read()))
+        send(None)
     except GoodwillError as exc:
         where = str(exc.path) if isinstance(exc, SourceError) and exc.path else None
         detail = exc.detail if isinstance(exc, SourceError) else str(exc)
-        channel.put(_Failure(detail, where, ours=True))
+        send(_Failure(detail, where, ours=True))
     except Exception as exc:  # a bug in a source: report it, never hang the importer
-        channel.put(_Failure(f"{type(exc).__name__}: {exc}", str(path), ours=False))
+        send(_Failure(f"{type(exc).__name__}: {exc}", str(path), ours=False))
 
 
 def _receive(
