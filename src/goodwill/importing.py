@@ -64,6 +64,8 @@ class ImportSummary:
     first_rejects: list[Rejected] = field(default_factory=list)
     #: Merges made from the source's links (a contact card's accounts made one person).
     people_merged: int = 0
+    #: Events left out because they name a forgotten person (see goodwill.ledger.forgotten).
+    forgotten: int = 0
 
     @property
     def events_per_second(self) -> float:
@@ -318,4 +320,5 @@ def import_records(
         rejects_path=skip_bad if batches.rejected else None,
         first_rejects=batches.shown,
         people_merged=writer.counts.people_merged,
+        forgotten=writer.counts.events_forgotten,
     )

@@ -29,6 +29,7 @@ from sqlalchemy import (
 
 __all__ = [
     "events",
+    "forgotten",
     "identities",
     "imports",
     "metadata",
@@ -156,4 +157,17 @@ network_scores = Table(
     Column("at_us", BigInteger, nullable=False),  # the as-of moment the scores describe
     Column("computed_at", BigInteger, nullable=False),
     Column("engine", String(32), nullable=False),  # which engine computed them
+)
+
+forgotten = Table(
+    "forgotten",
+    metadata,
+    # What goodwill forget leaves behind so a forgotten person does not come back with the
+    # next import: keyed digests only, never the handles or names themselves (see
+    # goodwill.ledger.forgotten). kind "identity": a handle whose events and identity
+    # records an import skips; "term" and "lead": words redacted from imported text.
+    Column("kind", String(16), primary_key=True),
+    Column("digest", String(64), primary_key=True),
+    Column("words", Integer, nullable=False),  # a term's length in words (0 otherwise)
+    Column("forgotten_at", BigInteger, nullable=False),
 )

@@ -1,9 +1,14 @@
 """Opening the store: an engine for a URL, tuned for the ledger, at the newest schema.
 
-SQLite is the embedded default. It runs in WAL mode so readers never block the importer,
-waits up to :data:`BUSY_TIMEOUT_MS` for a competing writer instead of failing at once, and
-starts write transactions with ``BEGIN IMMEDIATE`` so two writers queue rather than
-deadlock. PostgreSQL is used as it comes, through psycopg 3.
+One writer at a time, on both backends, and readers never wait. SQLite is the embedded
+default: it runs in WAL mode so readers never block the importer, and starts write
+transactions with ``BEGIN IMMEDIATE`` so two writers queue rather than deadlock. PostgreSQL
+(through psycopg 3, at its default READ COMMITTED isolation) serializes write transactions
+the same way, with a transaction-level advisory lock: without it two imports that meet the
+same new account both insert its identity and one fails on the unique key. Either way a
+writer waits up to :data:`BUSY_TIMEOUT_MS` for the one before it, then gives up with
+:class:`StoreBusyError`. Migrations run under the same lock, so processes that open a new
+store at once migrate it once.
 """
 
 from __future__ import annotations
@@ -18,12 +23,30 @@ from sqlalchemy.engine import make_url
 from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 
 from goodwill.errors import StoreError
-from goodwill.ledger.migrate import upgrade_to_head
+from goodwill.ledger.encryption import encrypted_engine, wants_encryption
+from goodwill.ledger.migrate import HEAD, current_revision, upgrade_to_head
 
-__all__ = ["BUSY_TIMEOUT_MS", "Ledger", "open_ledger"]
+__all__ = [
+    "BUSY_TIMEOUT_MS",
+    "WRITE_LOCK_KEY",
+    "Ledger",
+    "StoreBusyError",
+    "is_busy",
+    "open_ledger",
+]
 
+#: How long a writer waits for the one before it (SQLite's busy_timeout, PostgreSQL's
+#: lock_timeout for the write lock).
 BUSY_TIMEOUT_MS = 30_000
+#: The PostgreSQL advisory lock every write transaction holds: "goodwill" in ASCII.
+WRITE_LOCK_KEY = 0x676F6F6477696C6C
 _WRITE = "goodwill_write"
+_PG_LOCK_NOT_AVAILABLE = "55P03"
+
+
+class StoreBusyError(StoreError):
+    """Another writer held the store for longer than :data:`BUSY_TIMEOUT_MS`: trying again
+    once it has finished works (the web app answers 503 with ``Retry-After``)."""
 
 
 class Ledger:
@@ -50,10 +73,20 @@ class Ledger:
 
     @contextmanager
     def write(self) -> Iterator[Connection]:
-        """One write transaction: committed on success, rolled back on any error."""
+        """One write transaction: committed on success, rolled back on any error.
+
+        It starts once the store's write lock is free; after :data:`BUSY_TIMEOUT_MS` of
+        waiting it raises :class:`StoreBusyError` instead.
+        """
         with self.engine.connect() as plain:
             conn = plain.execution_options(**{_WRITE: True})
-            with conn.begin():
+            try:
+                transaction = conn.begin()
+            except DBAPIError as exc:
+                if is_busy(exc):
+                    raise _busy_error(self.url) from exc
+                raise
+            with transaction:
                 yield conn
 
     def close(self) -> None:
@@ -65,6 +98,32 @@ class Ledger:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def is_busy(exc: DBAPIError) -> bool:
+    """Whether a database error means "another writer holds the lock", not a fault."""
+    code = getattr(exc.orig, "sqlstate", None)
+    if code is not None:
+        return bool(code == _PG_LOCK_NOT_AVAILABLE)
+    name = getattr(exc.orig, "sqlite_errorname", "")
+    return bool(name.startswith("SQLITE_BUSY") or "database is locked" in str(exc.orig))
+
+
+def _busy_error(store: str) -> StoreBusyError:
+    return StoreBusyError(
+        f"the store {store} is busy: another import or command has been writing to it "
+        f"for over {BUSY_TIMEOUT_MS / 1000:g} s; try again when it has finished"
+    )
+
+
+def _serialize_postgres_writes(engine: Engine) -> None:
+    """Make every write transaction take the advisory write lock first (see the module)."""
+
+    @event.listens_for(engine, "begin")
+    def _on_begin(conn: Connection) -> None:
+        if conn.get_execution_options().get(_WRITE, False):
+            conn.exec_driver_sql(f"SET LOCAL lock_timeout = {BUSY_TIMEOUT_MS}")
+            conn.exec_driver_sql(f"SELECT pg_advisory_xact_lock({WRITE_LOCK_KEY})")
 
 
 def _tune_sqlite(engine: Engine) -> None:
@@ -106,6 +165,8 @@ def _engine_for(url: str) -> Engine:
             Path(database).parent.mkdir(parents=True, exist_ok=True)
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the store {database}: {exc}") from exc
+        if wants_encryption(parsed):  # SQLCipher: see goodwill.ledger.encryption
+            return encrypted_engine(parsed, _tune_sqlite)
         engine = create_engine(parsed)
         _tune_sqlite(engine)
         return engine
@@ -113,9 +174,11 @@ def _engine_for(url: str) -> Engine:
         if parsed.drivername == "postgresql":
             parsed = parsed.set(drivername="postgresql+psycopg")
         try:
-            return create_engine(parsed, pool_pre_ping=True)
+            engine = create_engine(parsed, pool_pre_ping=True)
         except NoSuchModuleError as exc:
             raise StoreError(f"store URL {url!r}: {exc}; use postgresql+psycopg://") from exc
+        _serialize_postgres_writes(engine)
+        return engine
     raise StoreError(
         f"store URL {url!r}: goodwill stores its ledger in SQLite or PostgreSQL "
         "(sqlite:///... or postgresql+psycopg://...)"
@@ -131,13 +194,17 @@ def open_ledger(url: str, *, migrate: bool = True) -> Ledger:
     engine = _engine_for(url)
     ledger = Ledger(engine)
     try:
-        if migrate:
-            upgrade_to_head(engine)
-        else:
+        if migrate and current_revision(engine) != HEAD:
+            # Under the write lock: a second process opening a new store waits, then finds
+            # it migrated (Alembic reads the revision again inside the transaction).
+            upgrade_to_head(engine.execution_options(**{_WRITE: True}))
+        elif not migrate:
             with engine.connect() as conn:
                 inspect(conn).get_table_names()
     except DBAPIError as exc:
         engine.dispose()
+        if is_busy(exc):
+            raise _busy_error(ledger.url) from exc
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(
             f"cannot open the store {ledger.url}: {reason}; check the path or URL "

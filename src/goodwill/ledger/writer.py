@@ -6,7 +6,8 @@ person of its own); events then go in as batched inserts that skip any
 ``(source, external_id)`` already present, which is what makes a repeated import add
 nothing. What a source says about an identity adds to what the ledger knows of it (see
 :meth:`EventWriter.add_identities`); links between identities become recorded merges at the
-end of an import (see :mod:`goodwill.ledger.links`).
+end of an import (see :mod:`goodwill.ledger.links`). Whatever names a forgotten person is
+dropped or redacted on the way in (see :mod:`goodwill.ledger.forgotten`).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from sqlalchemy import (
 
 from goodwill.errors import SourceError
 from goodwill.events import KINDS, Event, Identity, Link, split_handle
+from goodwill.ledger.forgotten import load_filter
 from goodwill.ledger.links import apply_links
 from goodwill.ledger.schema import identities, people
 
@@ -68,6 +70,8 @@ class WriteCounts:
     events_present: int = 0
     identities_added: int = 0
     people_merged: int = 0
+    #: Events left out because they name a forgotten person.
+    events_forgotten: int = 0
 
 
 class EventWriter:
@@ -81,6 +85,7 @@ class EventWriter:
         self._ids: dict[str, int] = {}
         self.counts = WriteCounts()
         self._insert_sql = insert_events_sql(conn.dialect.paramstyle)
+        self._forgotten = load_filter(conn)
 
     def add_identities(self, infos: Iterable[Identity]) -> None:
         """Record what a source knows about accounts: their display names and attributes.
@@ -91,6 +96,8 @@ class EventWriter:
         so a repeated import writes nothing.
         """
         infos = list(infos)
+        if self._forgotten is not None:
+            infos = self._forgotten.identities(infos)
         self._resolve(
             dict.fromkeys(i.handle for i in infos), names={i.handle: i.name for i in infos}
         )
@@ -149,11 +156,16 @@ class EventWriter:
     def add_links(self, links: Sequence[Link]) -> None:
         """Make the handles of each link one person, by recorded merges; call it once, with
         every link of the import, so a handle two links share is known as shared."""
+        if self._forgotten is not None:
+            links = self._forgotten.links(links)
         ids = self.identity_ids(h for link in links for h in link.handles)
         self.counts.people_merged += apply_links(self._conn, links, ids, now_us=self._now_us)
 
     def add_events(self, batch: Sequence[Event]) -> None:
         """Insert a batch of events, skipping those the ledger already holds."""
+        if self._forgotten is not None:
+            batch, dropped = self._forgotten.events(batch)
+            self.counts.events_forgotten += dropped
         ids = self._ids
         # In order of first appearance, so identity and person ids follow the input.
         unknown: dict[str, None] = {}
