@@ -5,6 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import numpy as np
+import pytest
 
 from goodwill.events import NOTE_KINDS
 from goodwill.insights import NewNote, cite, load_activity, read_notes, record_notes
@@ -12,6 +13,8 @@ from goodwill.ledger import open_ledger
 from goodwill.ledger.people import identity_person
 from goodwill.trust.loading import load_events
 from tests.insights.conftest import DemoStore
+
+_DAY = 86_400 * 1_000_000
 
 
 def test_activity_holds_posts_and_links_each_answer_to_what_it_answers(demo: DemoStore) -> None:
@@ -42,6 +45,24 @@ def test_activity_stops_at_the_moment_asked(demo: DemoStore) -> None:
     # an answer whose question came later cannot be linked; none is
     linked = half.answers >= 0
     assert (half.time_us[half.answers[linked]] <= half.time_us[linked]).all()
+
+
+def test_an_earlier_moment_cut_from_the_activity_is_what_the_ledger_gives_then(
+    demo: DemoStore,
+) -> None:
+    with demo.ledger.read() as conn:
+        whole = load_activity(conn, until_us=demo.at_us)
+        on_an_event = int(whole.time_us[len(whole) // 3])  # the bound itself is included
+        for moment in (on_an_event, int(np.median(whole.time_us)) + 1, demo.at_us - 90 * _DAY):
+            read = load_activity(conn, until_us=moment)
+            cut = whole.until(moment)
+            assert cut.at_us == read.at_us == moment and len(cut) == len(read) < len(whole)
+            for column in ("event_id", "kind", "time_us", "actor", "target", "answers"):
+                assert np.array_equal(getattr(cut, column), getattr(read, column)), column
+            assert np.array_equal(cut.value, read.value, equal_nan=True)
+        assert (read.answers >= 0).any() and whole.until(demo.at_us) is whole
+    with pytest.raises(ValueError, match="cannot reach"):
+        whole.until(demo.at_us + 1)
 
 
 def test_notes_are_written_once_read_back_and_never_count_as_interactions(

@@ -57,3 +57,21 @@ def test_stats_and_timeline(ledger: Ledger) -> None:
         ("reply", False, "x:@ann"),
         ("message", True, "x:@ann"),
     ]
+
+
+def test_timeline_stops_at_until_and_leaves_out_kinds(ledger: Ledger) -> None:
+    _exchanges(ledger, {"x:@ann": (3, 2), "x:@bob": (1, 1)})  # events at 1 s, 2 s, ... 7 s
+    with ledger.read() as conn:
+        everything = timeline(conn, 1, limit=50)
+        until = timeline(conn, 1, limit=50, until_us=4_000_000)
+        two = timeline(conn, 1, limit=2, until_us=4_000_000)
+        no_replies = timeline(conn, 1, limit=50, until_us=6_000_000, exclude_kinds={"reply"})
+    assert [e.time_us for e in everything] == [t * 1_000_000 for t in range(7, 0, -1)]
+    assert [e.time_us for e in until] == [4_000_000, 3_000_000, 2_000_000, 1_000_000]
+    assert two == until[:2]  # the limit applies after the bound, so a past moment fills it
+    assert [(e.kind, e.time_us) for e in no_replies] == [
+        ("message", 6_000_000),
+        ("message", 3_000_000),
+        ("message", 2_000_000),
+        ("message", 1_000_000),
+    ]

@@ -19,12 +19,10 @@ from goodwill.cli.export_commands import export_app
 from goodwill.cli.trust_commands import AtOption, JsonFlag, PersonArg, PolicyOption
 from goodwill.errors import GoodwillError
 from goodwill.events import from_time_us
-from goodwill.export.contacts import contacts
-from goodwill.export.vcard import write_vcards
-from goodwill.insights.circle_export import CircleMember, write_csv, write_mastodon_list
+from goodwill.insights.circle_export import FORMATS, circle_members, write_circle
 from goodwill.insights.circle_pins import PIN_LEVELS, UNPINNED, latest_pins, record_pin
 from goodwill.insights.circle_rules import TIERS, load_rules
-from goodwill.insights.circles import Circles, Placement, circles_of, placement_of, shortfall
+from goodwill.insights.circles import Circles, Placement, circles_of, placement_of, share_verdict
 from goodwill.insights.citing import Cited, cite
 from goodwill.ledger.queries import find_person, person_names
 from goodwill.trust.policy import load_policy
@@ -40,7 +38,6 @@ RulesOption = Annotated[
     ),
 ]
 LevelArg = Annotated[str, typer.Argument(help=f"A circle: {', '.join(TIERS)}.")]
-FORMATS = ("csv", "vcard", "mastodon")
 
 
 def _check(value: str, choices: tuple[str, ...], hint: str) -> str:
@@ -182,15 +179,7 @@ def may_share(
         person_id = find_person(conn, person)
         found = _circles(conn, at, policy, rules)
         placed = placement_of(found, person_id, person_names(conn, [person_id]).get(person_id, "?"))
-    allowed = placed.within(level)
-    where = f"the {placed.tier} circle" if placed.tier else "no circle"
-    if allowed:
-        reason = f"{placed.name} is in {where}, within {level}: {placed.why}"
-    elif placed.pin is not None:
-        reason = f"{placed.name} is in {where}: {placed.why}"
-    else:
-        missing = shortfall(placed.figures, found.rules, level)
-        reason = f"{placed.name} is in {where}; for {level}: {missing}"
+    allowed, reason = share_verdict(found, placed, level)
     if as_json:
         payload = {
             "person": person_id,
@@ -231,27 +220,13 @@ def export_circle(
     _check(level, TIERS, "LEVEL")
     _check(form, FORMATS, "--format")
     with open_store(ctx).read() as conn:
-        members = _circles(conn, at, policy, rules).members(level)
-        cards = {c.person: c for c in contacts(conn, [m.person for m in members])}
-    chosen = [
-        CircleMember(
-            m.person,
-            m.name,
-            m.tier or level,
-            m.figures.trust if m.figures else None,
-            cards[m.person],
-        )
-        for m in members
-        if m.person in cards
-    ]
+        chosen = circle_members(conn, _circles(conn, at, policy, rules), level)
     with _destination(output) as handle:
-        if form == "csv":
-            written = write_csv(chosen, handle)
-        elif form == "vcard":
-            written = write_vcards((m.contact for m in chosen), handle)
-        else:
-            written, without = write_mastodon_list(chosen, handle, list_name or f"goodwill {level}")
-            err.print(f"{without} of {len(chosen)} members have no Mastodon identity: left out")
+        written, without = write_circle(
+            chosen, form, handle, list_name=list_name or f"goodwill {level}"
+        )
+    if form == "mastodon":
+        err.print(f"{without} of {len(chosen)} members have no Mastodon identity: left out")
     where = f" to {output}" if output is not None and str(output) != "-" else ""
     unit = {"csv": "rows", "vcard": "cards", "mastodon": "list entries"}[form]
     err.print(f"wrote {written:,} {unit} for {len(chosen)} people in {level} or narrower{where}")

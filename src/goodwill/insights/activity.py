@@ -11,7 +11,7 @@ most insights need a few of them, so they are read on demand with :func:`event_t
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import numpy as np
 import numpy.typing as npt
@@ -85,6 +85,31 @@ class Activity:
         rows = order[position] if len(order) else np.full(len(wanted), -1)
         return np.where((len(order) > 0) & (self.event_id[rows] == wanted), rows, -1).astype(
             np.int64
+        )
+
+    def until(self, at_us: int) -> Activity:
+        """The activity as :func:`load_activity` would read it up to an earlier ``at_us``,
+        without reading the ledger again: rows are in time order, so it is a prefix, and an
+        answer to a row past the prefix is no answer (as the loader would not link it)."""
+        if at_us > self.at_us:
+            raise ValueError(f"the activity ends at {self.at_us}; it cannot reach {at_us}")
+        if at_us == self.at_us:
+            return self
+        end = int(np.searchsorted(self.time_us, at_us, side="right"))
+        answers = self.answers[:end].copy()
+        answers[answers >= end] = -1
+        return replace(
+            self,
+            event_id=self.event_id[:end],
+            kind=self.kind[:end],
+            time_us=self.time_us[:end],
+            actor=self.actor[:end],
+            target=self.target[:end],
+            actor_identity=self.actor_identity[:end],
+            target_identity=self.target_identity[:end],
+            answers=answers,
+            value=self.value[:end],
+            at_us=at_us,
         )
 
 
@@ -164,7 +189,8 @@ def _link_answers(conn: Connection, activity: Activity, until_us: int) -> None:
         )
         .where(events.c.answers.is_not(None), events.c.occurred_at <= until_us)
     )
-    pairs = np.array(conn.execute(query).all(), dtype=np.int64).reshape(-1, 2)
+    # plain tuples: numpy probing SQLAlchemy rows for array protocols costs 4 us a row
+    pairs = np.array([tuple(r) for r in conn.execute(query)], dtype=np.int64).reshape(-1, 2)
     if not len(pairs):
         return
     rows, targets = activity.row_of(pairs[:, 0]), activity.row_of(pairs[:, 1])

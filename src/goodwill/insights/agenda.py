@@ -20,6 +20,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
+from typing import TypeVar
 
 from sqlalchemy import Connection
 
@@ -31,11 +32,11 @@ from goodwill.insights.agenda_notes import ItemNotes, item_notes
 from goodwill.insights.agenda_owed import reply_items, thank_items
 from goodwill.insights.agenda_people import help_items, reconnect_items
 from goodwill.insights.agenda_settings import AgendaSettings, default_settings
-from goodwill.insights.hygiene import Lookups, flagged_people
+from goodwill.insights.hygiene import HygieneReport, Lookups, flagged_people
 from goodwill.insights.trips import trip_items
 from goodwill.ledger.people import NO_OWNER
 from goodwill.trust.policy import Policy, default_policy
-from goodwill.trust.report import open_view
+from goodwill.trust.report import TrustView, open_view
 
 __all__ = ["Agenda", "build_agenda", "find_item"]
 
@@ -66,19 +67,29 @@ def build_agenda(
     screen_noise: bool = True,
     actions: Iterable[str] = ACTIONS,
     settings: AgendaSettings | None = None,
+    activity: Activity | None = None,
+    view: TrustView | None = None,
+    hygiene: HygieneReport | None = None,
 ) -> Agenda:
     """The owner's agenda as of ``at_us`` (nothing after it counts, notes included).
 
     With ``screen_noise`` the people hygiene flags (pitchers, churners, blasters, rings:
     :func:`~goodwill.insights.hygiene.flagged_people`) are left out with the reason, as
     are the people in ``exclude``.
+
+    ``activity``, ``view`` and ``hygiene`` are what this reads and computes as of
+    ``at_us`` (the activity, the trust view, the hygiene report under the default
+    settings); a caller that already has them (the web dashboard shows all three) passes
+    them so the ledger is read and the detectors run once.
     """
     notes = item_notes(conn, at_us=at_us)
-    activity = load_activity(conn, until_us=at_us)
-    found = _collect(conn, activity, policy, settings, actions, notes)
+    activity = _as_of(activity, at_us) or load_activity(conn, until_us=at_us)
+    found = _collect(conn, activity, policy, settings, actions, notes, view)
     exclude = dict(exclude or {})
     if screen_noise:
-        exclude = flagged_people(activity, Lookups.of(conn)) | exclude
+        exclude = (
+            flagged_people(activity, Lookups.of(conn), report=_as_of(hygiene, at_us)) | exclude
+        )
     left_out: dict[str, str] = {}
     kept = []
     for item in found:
@@ -90,6 +101,16 @@ def build_agenda(
             kept.append(item)
     kept.sort(key=lambda item: (item.cold, -item.score, item.key))
     return Agenda(at_us, kept, left_out)
+
+
+_Dated = TypeVar("_Dated", Activity, HygieneReport)
+
+
+def _as_of(given: _Dated | None, at_us: int) -> _Dated | None:
+    """``given`` if it is as of ``at_us``; a mismatch is a caller's bug, said at once."""
+    if given is not None and given.at_us != at_us:
+        raise ValueError(f"the {type(given).__name__} given is as of {given.at_us}, not {at_us}")
+    return given
 
 
 def find_item(
@@ -124,6 +145,7 @@ def _collect(
     settings: AgendaSettings | None,
     actions: Iterable[str],
     notes: ItemNotes,
+    view: TrustView | None = None,
 ) -> list[AgendaItem]:
     """Every item the finders of ``actions`` make, before exclusions and hidden keys."""
     wanted = list(dict.fromkeys(actions))
@@ -134,7 +156,10 @@ def _collect(
     if activity.owner is None:
         raise StoreError(NO_OWNER)
     policy = policy or default_policy()
-    view = open_view(conn, policy, at_us=at_us)
+    if view is None:
+        view = open_view(conn, policy, at_us=at_us)
+    elif view.snapshot.at_us != at_us:
+        raise ValueError(f"the trust view given is as of {view.snapshot.at_us}, not {at_us}")
     relationships = (
         {r.person: r for r in view.relationships(activity.owner)}
         if view.index.has(activity.owner)

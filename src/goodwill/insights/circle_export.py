@@ -26,11 +26,27 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TextIO
 
-from goodwill.export.contacts import Contact
+from sqlalchemy import Connection
 
-__all__ = ["CSV_COLUMNS", "CircleMember", "mastodon_addresses", "write_csv", "write_mastodon_list"]
+from goodwill.errors import AlgorithmInputError
+from goodwill.export.contacts import Contact, contacts
+from goodwill.export.vcard import write_vcards
+from goodwill.insights.circles import Circles
+
+__all__ = [
+    "CSV_COLUMNS",
+    "FORMATS",
+    "CircleMember",
+    "circle_members",
+    "mastodon_addresses",
+    "write_circle",
+    "write_csv",
+    "write_mastodon_list",
+]
 
 CSV_COLUMNS = ("person", "name", "tier", "trust", "identities")
+#: The formats a circle is written in: ``goodwill export circle --format`` and the web app.
+FORMATS = ("csv", "vcard", "mastodon")
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,3 +103,34 @@ def write_mastodon_list(
             writer.writerow([list_name.strip(), address])
             written += 1
     return written, without
+
+
+def circle_members(conn: Connection, circles: Circles, level: str) -> list[CircleMember]:
+    """Everyone in circle ``level`` and the narrower ones, narrowest first, with their cards."""
+    members = circles.members(level)
+    cards = {c.person: c for c in contacts(conn, [m.person for m in members])}
+    return [
+        CircleMember(
+            m.person,
+            m.name,
+            m.tier or level,
+            m.figures.trust if m.figures else None,
+            cards[m.person],
+        )
+        for m in members
+        if m.person in cards
+    ]
+
+
+def write_circle(
+    members: list[CircleMember], form: str, out: TextIO, *, list_name: str
+) -> tuple[int, int]:
+    """Write ``members`` in ``form`` (one of :data:`FORMATS`); returns what was written (rows,
+    cards or list entries) and how many members a Mastodon list had to leave out."""
+    if form == "csv":
+        return write_csv(members, out), 0
+    if form == "vcard":
+        return write_vcards((m.contact for m in members), out), 0
+    if form == "mastodon":
+        return write_mastodon_list(members, out, list_name)
+    raise AlgorithmInputError(f"format must be one of {', '.join(FORMATS)}, not {form!r}")

@@ -40,6 +40,7 @@ __all__ = [
     "circles_of",
     "place",
     "placement_of",
+    "share_verdict",
     "shortfall",
 ]
 
@@ -200,6 +201,19 @@ def placement_of(circles: Circles, person: int, name: str) -> Placement:
     if found is not None:
         return found
     return Placement(person, name, None, None, "no contact with the owner yet", None, None, ())
+
+
+def share_verdict(circles: Circles, placed: Placement, level: str) -> tuple[bool, str]:
+    """Whether ``placed`` is in circle ``level`` (so what is shared with that circle may go
+    to them), and the reason in one line: their circle and why, or what they lack."""
+    allowed = placed.within(level)
+    where = f"the {placed.tier} circle" if placed.tier else "no circle"
+    if allowed:
+        return True, f"{placed.name} is in {where}, within {level}: {placed.why}"
+    if placed.pin is not None:
+        return False, f"{placed.name} is in {where}: {placed.why}"
+    missing = shortfall(placed.figures, circles.rules, level)
+    return False, f"{placed.name} is in {where}; for {level}: {missing}"
 
 
 def _rank(level: str) -> int:

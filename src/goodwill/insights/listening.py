@@ -97,12 +97,18 @@ class Listening:
     weights: Weights
 
 
-def listening(conn: Connection, *, at_us: int, by: str = "month") -> Listening:
-    """The owner's listening share per ``by`` period, up to ``at_us``."""
+def listening(
+    conn: Connection, *, at_us: int, by: str = "month", activity: Activity | None = None
+) -> Listening:
+    """The owner's listening share per ``by`` period, up to ``at_us`` (``activity``, when
+    the caller has it loaded already, must be as of ``at_us``)."""
     if by not in PERIODS:
         raise AlgorithmInputError(f"--by {by!r}: choose one of {', '.join(PERIODS)}")
     weights = load_weights()
-    activity = load_activity(conn, until_us=at_us)
+    if activity is None:
+        activity = load_activity(conn, until_us=at_us)
+    elif activity.at_us != at_us:
+        raise ValueError(f"the activity given is as of {activity.at_us}, not {at_us}")
     owner = activity.owner
     if owner is None:
         raise StoreError(NO_OWNER)

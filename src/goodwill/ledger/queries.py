@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import Connection, Row, and_, func, or_, select, union_all
+from sqlalchemy import ColumnElement, Connection, Row, and_, func, or_, select, union_all
 
 from goodwill.errors import NotFoundError, StoreError
 from goodwill.events import from_time_us, has_network
@@ -17,10 +17,12 @@ __all__ = [
     "PersonRow",
     "TimelineEntry",
     "find_person",
+    "known_networks",
     "list_people",
     "person_identities",
     "person_merge_history",
     "person_names",
+    "person_networks",
     "reciprocal_contacts",
     "stats",
     "timeline",
@@ -81,10 +83,30 @@ def _activity_by_identity() -> Any:
     )
 
 
-def list_people(conn: Connection, *, search: str | None = None, limit: int = 50) -> list[PersonRow]:
+def _contains(column: ColumnElement[str], text: str) -> ColumnElement[bool]:
+    """Whether ``column`` holds ``text``, ignoring case, every character literal (a searched
+    ``%`` or ``_`` is no wildcard). SQLite's ``lower`` folds ASCII letters only, so the text
+    as typed is matched too: "Émile" finds Émile on every store, "émile" only on PostgreSQL."""
+    return or_(
+        func.lower(column).contains(text.lower(), autoescape=True),
+        column.contains(text, autoescape=True),
+    )
+
+
+def list_people(
+    conn: Connection,
+    *,
+    search: str | None = None,
+    limit: int = 50,
+    network: str | None = None,
+    among: Collection[int] | None = None,
+) -> list[PersonRow]:
     """People (not merged away), most active first, optionally matching ``search``.
 
-    ``search`` matches, case-insensitively, a person's name or any identity's account.
+    ``search`` matches, case-insensitively, a person's name or any identity's account, every
+    character taken literally (see :func:`_contains`); ``network`` keeps people with an
+    account on that network; ``among`` keeps only those person ids (the web app's stage and
+    circle filters pass the people that match them).
     """
     activity = _activity_by_identity()
     query = (
@@ -99,17 +121,19 @@ def list_people(conn: Connection, *, search: str | None = None, limit: int = 50)
         .limit(limit)
     )
     if search:
-        pattern = f"%{search.lower()}%"
+        handle = identities.c.network + ":" + identities.c.account
+        fields = (identities.c.account, identities.c.display_name, handle)
         matching = select(identities.c.person_id).where(
-            or_(
-                func.lower(identities.c.account).like(pattern),
-                func.lower(identities.c.display_name).like(pattern),
-                func.lower(identities.c.network + ":" + identities.c.account).like(pattern),
-            )
+            or_(*(_contains(c, search) for c in fields))
         )
         query = query.where(
-            or_(func.lower(people.c.display_name).like(pattern), people.c.id.in_(matching))
+            or_(_contains(people.c.display_name, search), people.c.id.in_(matching))
         )
+    if network:
+        on_network = select(identities.c.person_id).where(identities.c.network == network)
+        query = query.where(people.c.id.in_(on_network))
+    if among is not None:
+        query = query.where(people.c.id.in_(sorted(among)))
     rows = conn.execute(query).all()
     handles = _handles_of(conn, [r.id for r in rows])
     return [PersonRow(r.id, r.display_name, handles.get(r.id, []), int(r.n)) for r in rows]
@@ -127,6 +151,21 @@ def _handles_of(conn: Connection, person_ids: list[int]) -> dict[int, list[str]]
         for pid, network, account in rows:
             out.setdefault(pid, []).append(f"{network}:{account}")
     return out
+
+
+def known_networks(conn: Connection) -> list[str]:
+    """Every network some identity in the store is on, sorted: what a filter can offer."""
+    query = select(identities.c.network).distinct().order_by(identities.c.network)
+    return [str(n) for n in conn.execute(query).scalars()]
+
+
+def person_networks(conn: Connection, person_ids: Iterable[int]) -> dict[int, tuple[str, ...]]:
+    """The networks each person has an account on, sorted (people without any left out)."""
+    handles = _handles_of(conn, list(dict.fromkeys(int(i) for i in person_ids)))
+    return {
+        person: tuple(sorted({h.partition(":")[0] for h in held}))
+        for person, held in handles.items()
+    }
 
 
 def person_names(conn: Connection, person_ids: Iterable[int]) -> dict[int, str]:
@@ -216,14 +255,29 @@ class TimelineEntry:
     source: str
 
 
-def timeline(conn: Connection, person_id: int, *, limit: int = 50) -> list[TimelineEntry]:
-    """A person's most recent events, newest first, from all their identities."""
+def timeline(
+    conn: Connection,
+    person_id: int,
+    *,
+    limit: int = 50,
+    until_us: int | None = None,
+    exclude_kinds: Collection[str] = (),
+) -> list[TimelineEntry]:
+    """A person's most recent events at or before ``until_us`` (default: all), newest
+    first, from all their identities, leaving out events of ``exclude_kinds``."""
     mine = select(identities.c.id).where(identities.c.person_id == person_id)
     own = set(conn.execute(mine).scalars())
     if not own:
         return []
-    actor_side = select(events).where(events.c.actor_id.in_(own))
-    target_side = select(events).where(events.c.target_id.in_(own), events.c.actor_id.not_in(own))
+    bounds = []
+    if until_us is not None:
+        bounds.append(events.c.occurred_at <= until_us)
+    if exclude_kinds:
+        bounds.append(events.c.kind.not_in(sorted(exclude_kinds)))
+    actor_side = select(events).where(events.c.actor_id.in_(own), *bounds)
+    target_side = select(events).where(
+        events.c.target_id.in_(own), events.c.actor_id.not_in(own), *bounds
+    )
     both = union_all(actor_side, target_side).subquery()
     rows = conn.execute(
         select(both).order_by(both.c.occurred_at.desc(), both.c.id.desc()).limit(limit)

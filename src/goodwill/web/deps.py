@@ -1,5 +1,6 @@
 """Typed dependencies the routes declare: the ledger, the session, the signed-in user, the
-policy, the ``?at=`` moment, and the CSRF guard that every POST passes through."""
+policy, the ``?at=`` moment, and the two guards every request passes through (CSRF on
+every POST, no NUL character anywhere)."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ __all__ = [
     "SessionDep",
     "UserDep",
     "csrf_guard",
+    "refuse_nul",
 ]
 
 #: The user name pages show when the app runs without sign-in (loopback only).
@@ -119,4 +121,23 @@ async def csrf_guard(request: Request) -> None:
             status_code=403,
             detail="the form is missing its security token or it has expired: "
             "reload the page and try again",
+        )
+
+
+async def refuse_nul(request: Request) -> None:
+    """Refuse (400) a request whose path, query or form fields hold a NUL character.
+
+    No name, handle, date or choice holds one, and the stores would misread it: SQLite's
+    ``LIKE`` stops reading a bound text at its first NUL (``a\\0b`` would search for ``a``,
+    ``\\0`` alone for everyone), and PostgreSQL refuses the text outright.
+    """
+    texts = [request.url.path, *request.query_params.values()]
+    is_form = request.headers.get("content-type", "").startswith(_FORMS)
+    if request.method not in _SAFE_METHODS and is_form:
+        texts += [v for v in (await request.form()).values() if isinstance(v, str)]
+    if any("\x00" in text for text in texts):
+        raise HTTPException(
+            status_code=400,
+            detail="the request holds a NUL character (%00), which no name, handle or date "
+            "contains: remove it and try again",
         )

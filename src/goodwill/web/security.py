@@ -10,12 +10,14 @@ the security headers every response carries.
   back and every POST without the matching token is refused with 403.
 - **Login rate limit**: :data:`LOGIN_FAILURES` failed logins for one name from one address
   within :data:`LOGIN_WINDOW_SECONDS` make further attempts answer 429 until the oldest
-  failure leaves the window. Kept in memory: a restart forgets it, and each server process
-  counts on its own.
+  failure leaves the window. An attempt counts from the moment it starts (a success then
+  forgets the name and address's failures), so guesses sent in parallel are bounded too.
+  Kept in memory: a restart forgets it, and each server process counts on its own.
 """
 
 from __future__ import annotations
 
+import ipaddress
 import secrets
 import threading
 import time
@@ -33,6 +35,7 @@ __all__ = [
     "LoginLimiter",
     "Session",
     "SessionCodec",
+    "addressed_to_this_machine",
 ]
 
 COOKIE = "goodwill_session"
@@ -126,22 +129,63 @@ class LoginLimiter:
         """Seconds until ``name`` may try again from ``address``; 0 when they may now."""
         now = time.monotonic()
         with self._lock:
-            times = self._recent((name.lower(), address), now)
-            if len(times) < self.failures:
-                return 0
-            return max(1, int(times[0] + self.window - now + 0.999))
+            return self._wait((name.lower(), address), now)
 
-    def failed(self, name: str, address: str) -> None:
-        """Record one failed login."""
-        now = time.monotonic()
+    def attempt(self, name: str, address: str) -> int:
+        """Start a login: 0, with the attempt counted as a failure until :meth:`succeeded`
+        forgets it, or the seconds to wait (nothing counted).
+
+        Checking and counting under one lock is what bounds parallel guesses: were the
+        failure recorded only once the password check (tens of milliseconds) had failed,
+        twenty guesses sent at once would all be checked before the first was counted.
+        """
+        key, now = (name.lower(), address), time.monotonic()
         with self._lock:
-            self._recent((name.lower(), address), now).append(now)
-            if len(self._seen) > 10_000:  # a flood of names must not grow memory for ever
-                stale = [k for k, v in self._seen.items() if not v or v[-1] <= now - self.window]
-                for k in stale:
-                    del self._seen[k]
+            wait = self._wait(key, now)
+            if not wait:
+                self._record(key, now)
+            return wait
+
+    def _wait(self, key: tuple[str, str], now: float) -> int:
+        times = self._recent(key, now)
+        if len(times) < self.failures:
+            return 0
+        return max(1, int(times[0] + self.window - now + 0.999))
+
+    def _record(self, key: tuple[str, str], now: float) -> None:
+        self._recent(key, now).append(now)
+        if len(self._seen) > 10_000:  # a flood of names must not grow memory for ever
+            stale = [k for k, v in self._seen.items() if not v or v[-1] <= now - self.window]
+            for k in stale:
+                del self._seen[k]
 
     def succeeded(self, name: str, address: str) -> None:
         """Forget the failures of a name and address that just signed in."""
         with self._lock:
             self._seen.pop((name.lower(), address), None)
+
+
+def addressed_to_this_machine(host_header: str) -> bool:
+    """Whether a request's ``Host`` names this machine (``localhost``, a loopback address),
+    whatever the port.
+
+    A server without sign-in checks this, against DNS rebinding: a page from elsewhere
+    that makes its own name resolve to 127.0.0.1 can send requests to the server and
+    read the answers, but they are addressed to that name.
+
+    >>> [addressed_to_this_machine(h) for h in ("127.0.0.1:8000", "[::1]:80", "LocalHost")]
+    [True, True, True]
+    >>> [addressed_to_this_machine(h) for h in ("evil.example:8000", "127.0.0.1.evil.example", "")]
+    [False, False, False]
+    """
+    host = host_header.strip().lower()
+    if host.startswith("["):
+        host = host[1:].partition("]")[0]
+    elif host.count(":") == 1:
+        host = host.partition(":")[0]
+    if host == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False

@@ -12,16 +12,23 @@ from collections.abc import Iterable
 from sqlalchemy import Connection
 
 from goodwill.events import from_time_us
-from goodwill.insights.activity import load_activity
+from goodwill.insights.activity import Activity, load_activity
 from goodwill.insights.advocates import rank_advocates
 from goodwill.insights.agenda import build_agenda, find_item
 from goodwill.insights.agenda_notes import item_notes, note_on_item
 from goodwill.insights.citing import cite
-from goodwill.insights.hygiene import Flag, Lookups, hygiene_report, load_settings
+from goodwill.insights.hygiene import (
+    Flag,
+    HygieneReport,
+    Lookups,
+    hygiene_report,
+    load_settings,
+)
 from goodwill.insights.listening import listening, verdict
 from goodwill.ledger import Ledger
 from goodwill.trust.policy import Policy
 from goodwill.trust.report import Relationship, TrustView
+from goodwill.web.chart_data import listening_history_of
 from goodwill.web.models import (
     AdvocateOut,
     AgendaEntry,
@@ -92,9 +99,21 @@ def relationship_out(r: Relationship) -> RelationshipOut:
     )
 
 
-def agenda_page(conn: Connection, *, at_us: int, policy: Policy, top: int) -> AgendaOut:
-    """The agenda's ``top`` items as of ``at_us`` (flagged people left out, as the CLI does)."""
-    found = build_agenda(conn, at_us=at_us, policy=policy)
+def agenda_page(
+    conn: Connection,
+    *,
+    at_us: int,
+    policy: Policy,
+    top: int,
+    activity: Activity | None = None,
+    view: TrustView | None = None,
+    hygiene: HygieneReport | None = None,
+) -> AgendaOut:
+    """The agenda's ``top`` items as of ``at_us`` (flagged people left out, as the CLI does);
+    ``activity``, ``view`` and ``hygiene`` as :func:`build_agenda` takes them."""
+    found = build_agenda(
+        conn, at_us=at_us, policy=policy, activity=activity, view=view, hygiene=hygiene
+    )
     items = found.items[:top]
     cited = evidence(conn, [e for i in items for e in i.about or i.events])
     entries = [
@@ -120,27 +139,49 @@ def agenda_page(conn: Connection, *, at_us: int, policy: Policy, top: int) -> Ag
     )
 
 
-def dashboard(conn: Connection, view: TrustView, *, at_us: int, policy: Policy) -> DashboardOut:
-    """Today's agenda, cooling relationships, new advocates, hygiene flags and listening."""
-    agenda = agenda_page(conn, at_us=at_us, policy=policy, top=AGENDA_ITEMS)
+def dashboard(
+    conn: Connection,
+    view: TrustView,
+    *,
+    at_us: int,
+    policy: Policy,
+    activity: Activity | None = None,
+    hygiene: HygieneReport | None = None,
+) -> DashboardOut:
+    """Today's agenda, cooling relationships, new advocates, hygiene flags and listening.
+
+    Every section reads the same activity (``activity``, or read here once), trust view and
+    hygiene report: the sections are views of one moment, and reading it once is most of
+    what makes the page fast.
+    """
+    if activity is None:
+        activity = load_activity(conn, until_us=at_us)
+    settings = load_settings()
+    report = hygiene or hygiene_report(activity, Lookups.of(conn), settings)
+    agenda = agenda_page(
+        conn,
+        at_us=at_us,
+        policy=policy,
+        top=AGENDA_ITEMS,
+        activity=activity,
+        view=view,
+        hygiene=report,
+    )
     cooling = [relationship_out(r) for r in view.relationships() if r.stage == "cooling"]
-    activity = load_activity(conn, until_us=at_us)
-    before = load_activity(conn, until_us=at_us - NEW_ADVOCATE_DAYS * _US_PER_DAY)
+    before = activity.until(at_us - NEW_ADVOCATE_DAYS * _US_PER_DAY)
     were = {a.person for a in rank_advocates(conn, before, policy=policy) if a.is_advocate}
     advocates = [
         a
         for a in rank_advocates(conn, activity, policy=policy)
         if a.is_advocate and a.person not in were
     ]
-    settings = load_settings()
-    report = hygiene_report(activity, Lookups.of(conn), settings)
     sure = [f for f in report.flags if f.confidence >= settings.min_confidence]
     strongest: dict[int, Flag] = {}
     for f in sorted(sure, key=lambda f: -f.confidence):  # one line per person, their surest
         if f.person != activity.owner:
             strongest.setdefault(f.person, f)
     flags = list(strongest.values())[:FLAGS_SHOWN]
-    heard = listening(conn, at_us=at_us)
+    heard = listening(conn, at_us=at_us, activity=activity)
     current = heard.current
     cited = evidence(
         conn,
@@ -181,6 +222,7 @@ def dashboard(conn: Connection, view: TrustView, *, at_us: int, policy: Policy) 
             healthy_share=heard.healthy_share,
             direction=heard.direction,
             verdict=verdict(current.share if current else None, heard.healthy_share),
+            history=listening_history_of(heard),
         ),
     )
 

@@ -85,17 +85,20 @@ def flagged_people(
     *,
     settings: HygieneSettings | None = None,
     min_confidence: float | None = None,
+    report: HygieneReport | None = None,
 ) -> dict[int, str]:
     """People whose activity is noise (pitches, churn, blasts, rings), each with the reason.
 
     For the agenda's ``exclude``: ``flagged_people(activity, Lookups.of(conn))`` while the
     connection is open. Only flags at ``min_confidence`` or above count (by default the
     ``[report]`` setting of ``hygiene.toml``); the owner is never in it. A person with
-    several flags gets their reasons joined, most certain first.
+    several flags gets their reasons joined, most certain first. A ``report`` already made
+    by :func:`hygiene_report` over the same activity and settings is used as it is.
     """
     settings = settings or load_settings()
     floor = settings.min_confidence if min_confidence is None else min_confidence
-    report = hygiene_report(activity, lookups or Lookups.none(), settings)
+    if report is None:
+        report = hygiene_report(activity, lookups or Lookups.none(), settings)
     reasons: dict[int, list[tuple[float, str]]] = {}
     for flag in report.flags:
         if flag.confidence >= floor:

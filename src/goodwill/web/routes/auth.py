@@ -43,7 +43,7 @@ def login(
     """Check the password; on success a new session (with a new CSRF token) and a redirect."""
     limiter: LoginLimiter = request.app.state.limiter
     address = request.client.host if request.client else "unknown"
-    wait = limiter.retry_after(name, address)
+    wait = limiter.attempt(name, address)  # counted as a failure until it succeeds
     if wait:
         raise HTTPException(
             status_code=429,
@@ -52,7 +52,6 @@ def login(
         )
     user = check_password(ledger, name, password)
     if user is None:
-        limiter.failed(name, address)
         return render(
             request,
             "login.html",

@@ -8,10 +8,11 @@ from fastapi import APIRouter, Form, Request
 from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from goodwill.trust.report import open_view, parse_moment
+from goodwill.trust.report import parse_moment
 from goodwill.web.deps import AtDep, LedgerDep, PolicyDep, UserDep
 from goodwill.web.render import link_maker, render
-from goodwill.web.views import dashboard, mark_item
+from goodwill.web.results import dashboard_result, reads_for
+from goodwill.web.views import mark_item
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 _US_PER_DAY = 86_400 * 1_000_000
@@ -20,13 +21,10 @@ SNOOZE_DAYS = 7
 
 
 @router.get("/")
-def dashboard_page(
-    request: Request, ledger: LedgerDep, user: UserDep, at: AtDep, policy: PolicyDep
-) -> Response:
+def dashboard_page(request: Request, ledger: LedgerDep, user: UserDep, at: AtDep) -> Response:
     """Today's agenda, cooling relationships, new advocates, hygiene flags, listening."""
     with ledger.read() as conn:
-        view = open_view(conn, policy, at_us=at.us)
-        found = dashboard(conn, view, at_us=at.us, policy=policy)
+        found = dashboard_result(reads_for(request, conn, at))
     done = request.query_params.get("marked")
     return render(request, "dashboard.html", at=at.text, user=user, page=found, marked=done)
 

@@ -4,13 +4,19 @@ from __future__ import annotations
 
 from typing import Annotated
 
-from fastapi import APIRouter, Query, Request
+from fastapi import APIRouter, Form, Query, Request
+from fastapi.responses import RedirectResponse
 from starlette.responses import Response
 
-from goodwill.trust.report import open_view
-from goodwill.web.deps import AtDep, LedgerDep, PolicyDep, UserDep
-from goodwill.web.person_view import people_page, person_page
-from goodwill.web.render import render
+from goodwill.insights.relationship_list import CIRCLE_FILTERS
+from goodwill.ledger.queries import known_networks, person_names
+from goodwill.trust.stages import STAGES
+from goodwill.web.deps import AtDep, LedgerDep, UserDep
+from goodwill.web.merging import merge, merge_suggestions
+from goodwill.web.person_view import people_page
+from goodwill.web.relationships_view import circle_rules, owner_lines
+from goodwill.web.render import link_maker, render
+from goodwill.web.results import person_result, reads_for
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -22,11 +28,63 @@ def people_list(
     user: UserDep,
     at: AtDep,
     q: Annotated[str | None, Query(max_length=200)] = None,
+    network: Annotated[str | None, Query(max_length=100)] = None,
+    stage: Annotated[str | None, Query(max_length=100)] = None,
+    circle: Annotated[str | None, Query(max_length=100)] = None,
+    merged: Annotated[int | None, Query(ge=1)] = None,
+    into: Annotated[int | None, Query(ge=1)] = None,
 ) -> Response:
-    """People matching the search, most active first."""
+    """People matching the search and filters, most active first, and the people who are
+    probably one person, each with a form to merge them."""
+    wanted = {"network": network, "stage": stage, "circle": circle}
+    wanted = {k: (v.strip() or None) if v else None for k, v in wanted.items()}
     with ledger.read() as conn:
-        found = people_page(conn, q)
-    return render(request, "people.html", at=at.text, user=user, page=found)
+        reads = reads_for(request, conn, at)
+        lines = None
+        if wanted["stage"] or wanted["circle"]:
+            lines = owner_lines(reads, circle_rules())
+        found = people_page(
+            conn,
+            q,
+            network=wanted["network"],
+            stage=wanted["stage"],
+            circle=wanted["circle"],
+            lines=lines,
+        )
+        suggestions = reads.page("merge-suggestions", (), lambda: merge_suggestions(conn))
+        networks = known_networks(conn)
+        survivor = person_names(conn, [into]).get(into) if into else None
+    return render(
+        request,
+        "people.html",
+        at=at.text,
+        user=user,
+        page=found,
+        filters=wanted,
+        networks=networks,
+        stages=STAGES,
+        circles=CIRCLE_FILTERS,
+        suggestions=suggestions,
+        merged=merged,
+        into=into,
+        survivor=survivor,
+    )
+
+
+@router.post("/people/merge")
+def merge_form(
+    ledger: LedgerDep,
+    _user: UserDep,
+    person: Annotated[str, Form(min_length=1, max_length=200)],
+    other: Annotated[str, Form(min_length=1, max_length=200)],
+    reason: Annotated[str, Form(max_length=500)] = "",
+    at: Annotated[str, Form(max_length=40)] = "",
+) -> Response:
+    """Merge ``other`` into ``person`` as ``goodwill merge`` does, then back to the list,
+    which names the merge to undo it with."""
+    done = merge(ledger, person, other, reason=reason.strip() or None)
+    target = link_maker(at.strip() or None)("/people", merged=done.merge_id, into=done.survivor)
+    return RedirectResponse(target, status_code=303)
 
 
 @router.get("/people/{person_id}")
@@ -35,11 +93,9 @@ def person(
     ledger: LedgerDep,
     user: UserDep,
     at: AtDep,
-    policy: PolicyDep,
     person_id: int,
 ) -> Response:
     """Identities, trust both ways with its evidence, stage, topics and timeline."""
     with ledger.read() as conn:
-        view = open_view(conn, policy, at_us=at.us)
-        found = person_page(conn, person_id, view, at_us=at.us)
+        found = person_result(reads_for(request, conn, at), person_id)
     return render(request, "person.html", at=at.text, user=user, page=found)
