@@ -4,7 +4,9 @@ Members are named by their path inside the archive with forward slashes
 (``data/tweets.js``), whichever form the input takes, so an error names the file as the
 user sees it when they open the archive. Unpacking is capped: a member that would inflate
 past :func:`unpacked_limit` stops the import with a :class:`~goodwill.errors.SourceError`
-rather than fill memory or keep the machine busy for hours (a "zip bomb").
+rather than fill memory or keep the machine busy for hours (a "zip bomb"). So does an
+archive whose directory of members is larger than :data:`MAX_DIRECTORY_BYTES`, checked
+before :mod:`zipfile` reads it, as zipfile holds an object for every member.
 
 >>> unpacked_limit(1_000) == 64 * 1024 * 1024
 True
@@ -28,7 +30,22 @@ from goodwill.events import to_time_us
 from goodwill.sources.base import Source
 from goodwill.sources.tabular import parse_time
 
-__all__ = ["Archive", "as_of_option", "iter_byte_lines", "unpacked_limit"]
+__all__ = [
+    "MAX_DIRECTORY_BYTES",
+    "MAX_DOCUMENT_BYTES",
+    "Archive",
+    "as_of_option",
+    "iter_byte_lines",
+    "unpacked_limit",
+]
+
+#: The largest central directory (the list of members) an archive may have. zipfile holds
+#: about 500 bytes of memory for each member, some 8 times the directory's size; an X
+#: archive with 100,000 media files has a directory of about 10 MiB.
+MAX_DIRECTORY_BYTES = 32 * 1024 * 1024
+#: The largest member read whole (``actor.json``, ``account.js``: a few KiB in any export).
+#: Parsed, JSON takes up to 24 times its size in memory.
+MAX_DOCUMENT_BYTES = 1024 * 1024
 
 _CHUNK = 1 << 20
 _MIN_LIMIT = 64 * 1024 * 1024
@@ -45,6 +62,7 @@ _ZIP_ERRORS = (
     NotImplementedError,
     RuntimeError,
     struct.error,
+    IndexError,
 )
 
 
@@ -70,14 +88,33 @@ class Archive:
                 p.relative_to(path).as_posix() for p in path.rglob("*") if p.is_file()
             )
             return
+        if path.exists() and not path.is_file():
+            # zipfile reads a device or a pipe to its end to find the archive's directory,
+            # and /dev/zero has none
+            raise SourceError(
+                "is neither a file nor a folder (a device or a pipe?): give the archive as "
+                "downloaded, or the folder it unpacks to",
+                path=path,
+            )
         try:
             self._file = path.open("rb")
         except OSError as exc:
             raise SourceError(f"cannot open: {exc.strerror or exc}", path=path) from exc
         source.track(self._file.tell)
         try:
+            directory = _directory_size(self._file)
+            if directory > MAX_DIRECTORY_BYTES:
+                self.close()
+                raise SourceError(
+                    f"its list of members takes {directory:,} bytes, more than any export's "
+                    f"({MAX_DIRECTORY_BYTES:,}): refusing it as a possible zip bomb",
+                    path=path,
+                )
             self._zip = zipfile.ZipFile(self._file)
-            self.names = sorted(i.filename for i in self._zip.infolist() if not i.is_dir())
+            # not ZipInfo.is_dir(), which fails on a member with an empty name
+            self.names = sorted(
+                i.filename for i in self._zip.infolist() if i.filename[-1:] not in ("", "/")
+            )
         except _ZIP_ERRORS as exc:
             self.close()
             raise SourceError(
@@ -143,7 +180,7 @@ class Archive:
                 member, f"has no usable time stamp ({exc}); pass --option as-of=TIME"
             ) from exc
 
-    def read_all(self, member: str, limit: int = 64 * 1024 * 1024) -> bytes:
+    def read_all(self, member: str, limit: int = MAX_DOCUMENT_BYTES) -> bytes:
         """A small member's bytes, refused past ``limit``."""
         data = bytearray()
         for chunk in self.chunks(member):
@@ -202,6 +239,35 @@ class Archive:
                 if not chunk:
                     return
                 yield chunk
+
+
+_END = b"PK\x05\x06"  # the end of central directory record
+_END64 = b"PK\x06\x06"
+_END64_LOCATOR = b"PK\x06\x07"
+_END_SIZE, _LOCATOR_SIZE, _MAX_COMMENT = 22, 20, 65_535
+
+
+def _directory_size(file: io.BufferedReader) -> int:
+    """The size of the central directory the archive's end record declares (its zip64
+    record's, for a large archive); 0 when there is no end record, which zipfile then
+    reports as the damage it is."""
+    size = file.seek(0, io.SEEK_END)
+    tail_size = min(size, _END_SIZE + _MAX_COMMENT + _LOCATOR_SIZE)
+    file.seek(size - tail_size)
+    tail = file.read(tail_size)
+    file.seek(0)
+    at = tail.rfind(_END)
+    if at < 0 or len(tail) - at < _END_SIZE:
+        return 0
+    declared = int.from_bytes(tail[at + 12 : at + 16], "little")
+    locator = at - _LOCATOR_SIZE
+    if declared == 0xFFFFFFFF and locator >= 0 and tail[locator : locator + 4] == _END64_LOCATOR:
+        file.seek(int.from_bytes(tail[locator + 8 : locator + 16], "little"))
+        record = file.read(56)
+        file.seek(0)
+        if record[:4] == _END64:
+            declared = int.from_bytes(record[40:48], "little")
+    return declared
 
 
 def as_of_option(settings: dict[str, str]) -> int | None:

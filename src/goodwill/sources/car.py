@@ -10,7 +10,9 @@ that index (about 150 bytes a block, whatever the block's size), never the block
 Blocks are checked against their CID's SHA-256 when read, so a damaged byte shows as a
 damaged block rather than as a wrong record; each is decoded with ``libipld``, the
 DAG-CBOR codec the atproto SDK uses. Sizes the file declares are capped: a header or a
-block larger than any repository holds is refused before anything is read into memory.
+block larger than any repository holds is refused before anything is read into memory,
+and a block is decoded only up to :data:`MAX_DECODED_BLOCK` bytes, as decoding takes up to
+70 times a block's size in memory (a block of empty maps).
 
 >>> read_varint(io.BytesIO(bytes([0xAC, 0x02])))
 300
@@ -32,6 +34,7 @@ from goodwill.errors import SourceError
 __all__ = [
     "DAG_CBOR",
     "MAX_BLOCK",
+    "MAX_DECODED_BLOCK",
     "BadBlock",
     "CarFile",
     "cid_text",
@@ -42,6 +45,10 @@ __all__ = [
 #: The largest block a section may declare; a repository's records and nodes are far
 #: smaller (the reference server refuses records over 1 MiB).
 MAX_BLOCK = 16 * 1024 * 1024
+#: The largest block decoded: twice the sync specification's hard limit on a record (one
+#: million bytes); tree nodes and commits are far smaller. A larger block is reported as
+#: damaged, never decoded: 2 MiB decodes to at most some 140 MB.
+MAX_DECODED_BLOCK = 2 * 1024 * 1024
 _MAX_HEADER = 1024 * 1024
 _MAX_VARINT_BYTES = 9  # multiformats' unsigned varints stop at 63 bits
 DAG_CBOR = 0x71
@@ -240,10 +247,15 @@ class CarFile:
         stream = self._file
         try:
             stream.seek(start)
-            length = read_varint(stream) or 0
-            data = stream.read(length)[len(cid) :]
+            length = (read_varint(stream) or 0) - len(cid)
+            if length <= MAX_DECODED_BLOCK:
+                data = stream.read(len(cid) + length)[len(cid) :]
         except (OSError, ValueError) as exc:
             raise BadBlock(f"cannot be read ({exc})") from None
+        if length > MAX_DECODED_BLOCK:
+            raise BadBlock(
+                f"is {length:,} bytes, more than any record or tree node ({MAX_DECODED_BLOCK:,})"
+            )
         _check_hash(cid, data)
         return decode_block(data)
 

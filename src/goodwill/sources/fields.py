@@ -26,9 +26,12 @@ from typing import Any
 from goodwill.events import split_handle, to_time_us
 
 __all__ = [
+    "EARLIEST_US",
+    "LATEST_US",
     "MAX_KEY",
     "MAX_NAME",
     "BadRecord",
+    "calendar_time",
     "clean",
     "handle",
     "iso_time",
@@ -45,6 +48,11 @@ __all__ = [
 MAX_KEY = 512
 #: The ledger's width for display names; longer ones are cut.
 MAX_NAME = 300
+#: The first and the last microsecond a calendar can show (0001-01-01 and 9999-12-31, UTC).
+#: A time outside them (``0001-01-01T00:00:00+01:00`` is one) could be stored but never
+#: shown, so it is refused where it is read.
+EARLIEST_US = -62_135_596_800 * 1_000_000
+LATEST_US = 253_402_300_800 * 1_000_000 - 1
 _BREAK = re.compile(r"<br\s*/?>|</p>\s*<p[^>]*>", re.IGNORECASE)
 _TAG = re.compile(r"<[^>]*>")
 
@@ -131,13 +139,30 @@ def handle(network: str, account: str) -> str:
     return full
 
 
+def calendar_time(moment: datetime, what: str = "time") -> int:
+    """Microseconds since the epoch for ``moment``, refused when its offset takes it past
+    the calendar's first or last day.
+
+    >>> calendar_time(datetime.fromisoformat("9999-12-31T23:59:59-01:00"))
+    Traceback (most recent call last):
+    ...
+    goodwill.sources.fields.BadRecord: time 9999-12-31T23:59:59-01:00 is after the year 9999 in UTC
+    """
+    time_us = to_time_us(moment)
+    if time_us < EARLIEST_US:
+        raise BadRecord(f"{what} {moment.isoformat()} is before the year 1 in UTC")
+    if time_us > LATEST_US:
+        raise BadRecord(f"{what} {moment.isoformat()} is after the year 9999 in UTC")
+    return time_us
+
+
 def iso_time(value: str) -> int:
     """Microseconds since the epoch for an ISO 8601 time (``Z`` or an offset; none is UTC)."""
     try:
         moment = datetime.fromisoformat(value.strip())
     except ValueError:
         raise BadRecord(f"time {value[:40]!r} is not ISO 8601") from None
-    return to_time_us(moment)
+    return calendar_time(moment)
 
 
 def plain_text(markup: str) -> str:

@@ -14,8 +14,12 @@ from pathlib import Path
 from goodwill.errors import SourceError
 from goodwill.sources.base import Source
 
-__all__ = ["epoch_us", "is_node_id", "iter_lines"]
+__all__ = ["MAX_LINE_BYTES", "epoch_us", "is_node_id", "iter_lines"]
 
+#: The longest line a text source reads. A row or a JSON line of one event is at most
+#: kilobytes; a file without line breaks (a binary file named .csv, a JSON document
+#: written on one line) is refused here rather than read whole into memory.
+MAX_LINE_BYTES = 1 << 20
 _GZIP_MAGIC = b"\x1f\x8b"
 
 
@@ -45,7 +49,14 @@ def _decoded_lines(
     stream = gzip.GzipFile(fileobj=raw) if raw.peek(2)[:2] == _GZIP_MAGIC else raw
     number = 0
     try:
-        for number, data in enumerate(stream, 1):
+        while data := stream.readline(MAX_LINE_BYTES + 1):
+            number += 1
+            if len(data) > MAX_LINE_BYTES and not data.endswith(b"\n"):
+                raise SourceError(
+                    f"line {number} is longer than {MAX_LINE_BYTES:,} bytes, which no line "
+                    "of this format is: is it the right file?",
+                    path=path,
+                )
             try:
                 text = data.decode("utf-8")
             except UnicodeDecodeError as exc:

@@ -25,10 +25,22 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 from typing import Any
 
-__all__ = ["MAX_ITEM_CHARS", "BadStructure", "Item", "array_items", "load_document"]
+__all__ = [
+    "MAX_ITEM_CHARS",
+    "MAX_ITEM_CONTAINERS",
+    "BadStructure",
+    "Item",
+    "array_items",
+    "load_document",
+]
 
-#: An item longer than this is reported, not parsed: no record of an export comes close.
+#: An item longer than this is reported, not parsed: no record of an export comes close
+#: (the longest, an X direct-message conversation, is 300 characters or so a message).
 MAX_ITEM_CHARS = 32 * 1024 * 1024
+#: An item holding more objects and lists than this is reported, not parsed. Python spends
+#: about 80 bytes on a list and 200 on an object, so 30 MB of ``{},{},...`` would take
+#: 700 MB; a conversation of 100,000 messages holds about 500,000.
+MAX_ITEM_CONTAINERS = 1_000_000
 _PREVIEW = 300
 _MAX_PREFIX = 4096
 _TOKEN = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*(")?|[\[\]{}]', re.DOTALL)
@@ -273,6 +285,13 @@ def _parsed(index: int, raw: str) -> Item:
     item = _item(index, raw, None)
     if item.problem is not None:
         return item
+    if raw.count("{") + raw.count("[") > MAX_ITEM_CONTAINERS:  # brackets in text count too
+        return Item(
+            index,
+            raw[:_PREVIEW],
+            None,
+            f"the record holds more than {MAX_ITEM_CONTAINERS:,} objects and lists",
+        )
     try:
         return Item(index, raw, json.loads(raw))
     except RecursionError:

@@ -14,7 +14,11 @@ from __future__ import annotations
 
 import hashlib
 
-__all__ = ["RepeatKeys", "content_key"]
+from goodwill.sources.fields import MAX_KEY
+
+__all__ = ["RepeatKeys", "content_key", "fitted_key"]
+
+_REPEAT_ROOM = 16  # for the ``#N`` a repeat adds
 
 
 class RepeatKeys:
@@ -40,5 +44,16 @@ def content_key(*fields: str) -> str:
     >>> content_key("2024-01-01T00:00:00Z", "reply", "x:@a", "x:@b", "hi")
     'h:020d46a6630c8326eaf9023a'
     """
-    digest = hashlib.blake2b("\x1f".join(fields).encode("utf-8"), digest_size=12)
+    # surrogatepass: a lone surrogate (JSON can write one) is content too, not an error
+    digest = hashlib.blake2b("\x1f".join(fields).encode("utf-8", "surrogatepass"), digest_size=12)
     return "h:" + digest.hexdigest()
+
+
+def fitted_key(content: str) -> str:
+    """``content`` itself as a key when it fits the ledger's column (with room for a
+    repeat's ``#N``), else its digest: a forged row with a 5,000-digit node id still gets a key.
+
+    >>> fitted_key("otc:1>2@1289241911"), fitted_key("9" * 600)
+    ('otc:1>2@1289241911', 'h:94eabee3c67ff93c179bce98')
+    """
+    return content if len(content) <= MAX_KEY - _REPEAT_ROOM else content_key(content)

@@ -34,7 +34,6 @@ from email.headerregistry import AddressHeader
 from email.parser import BytesHeaderParser
 from email.utils import getaddresses, parsedate_to_datetime
 
-from goodwill.events import to_time_us
 from goodwill.sources import fields
 from goodwill.sources.fields import BadRecord
 from goodwill.sources.keys import content_key
@@ -44,8 +43,17 @@ __all__ = ["Mail", "Person", "email_handle", "message_key", "read_mail"]
 #: ``(handle, display name or None)``.
 Person = tuple[str, str | None]
 
-# What the email package's header parsers raise on input they were not written for.
-_PARSE_ERRORS = (MessageError, IndexError, ValueError, TypeError, AttributeError, LookupError)
+# What the email package's header parsers raise on input they were not written for
+# (RecursionError: comments nest, and ``((((...`` a thousand deep exhausts the stack).
+_PARSE_ERRORS = (
+    MessageError,
+    IndexError,
+    ValueError,
+    TypeError,
+    AttributeError,
+    LookupError,
+    RecursionError,
+)
 _SPLITTER = BytesHeaderParser(policy=policy.compat32)
 _HEADER = policy.default.header_factory
 # What plain reading cannot take: quoting, comments, groups, encoded words, control bytes.
@@ -61,6 +69,18 @@ _NO_REPLY = re.compile(
 _LIST_HEADERS = ("list-id", "list-unsubscribe", "list-post")
 _BULK_PRECEDENCE = frozenset({"bulk", "list", "junk"})
 _LONGEST_ID = 300  # longer Message-IDs are hashed, so ids built on them fit the ledger
+#: The longest value handed to the email package's modern parser. Its time grows with the
+#: square of a value's length when the value is full of quotes, backslashes or encoded
+#: words (a 16 KiB one takes seconds, a 1 MiB one hours), so a longer address list is
+#: split at the commas between addresses first, and a piece still longer (no address is)
+#: is read by getaddresses alone.
+_MODERN_MAX = 1024
+#: Of a long address list, only the first this many addresses go to the modern parser
+#: (0.1 ms each); the rest, by then a blast to a crowd, are read by getaddresses alone.
+_MODERN_PIECES = 100
+#: A free-text header (Subject) is cut to this many characters before it is decoded: no
+#: subject is longer, and decoding a long run of encoded words takes quadratic time too.
+_TEXT_MAX = 16 * 1024
 
 
 @dataclass(frozen=True, slots=True)
@@ -147,11 +167,64 @@ def _addresses(header: str, value: str) -> list[tuple[str, str]]:
     """``(display name, address)`` for each address in one header's value."""
     if value.isascii() and _NOT_PLAIN.search(value) is None:
         return getaddresses([value])
-    with contextlib.suppress(*_PARSE_ERRORS):
-        parsed = _HEADER(header, value)
-        if isinstance(parsed, AddressHeader):
-            return [(a.display_name, a.addr_spec) for a in parsed.addresses]
-    return getaddresses([value])
+    if len(value) <= _MODERN_MAX:
+        return _parsed(header, value)
+    found = []
+    for number, piece in enumerate(_between_commas(value)):
+        found += _parsed(header, piece) if number < _MODERN_PIECES else _plain(piece)
+    return found
+
+
+def _parsed(header: str, value: str) -> list[tuple[str, str]]:
+    """The addresses of one value by the modern parser when it is short enough, else (or
+    when that fails) by getaddresses."""
+    if len(value) <= _MODERN_MAX:
+        with contextlib.suppress(*_PARSE_ERRORS):
+            parsed = _HEADER(header, value)
+            if isinstance(parsed, AddressHeader):
+                return [(a.display_name, a.addr_spec) for a in parsed.addresses]
+    return _plain(value)
+
+
+def _plain(value: str) -> list[tuple[str, str]]:
+    """The addresses getaddresses finds; none when it cannot read the value."""
+    try:
+        return getaddresses([value])
+    except _PARSE_ERRORS:
+        return []
+
+
+def _between_commas(value: str) -> list[str]:
+    """``value`` cut at the commas that separate addresses: not those inside quotes,
+    comments or angle brackets.
+
+    >>> _between_commas('"Doe, Jane" <j@d.org>, (a, b) k@e.org,<x,y@z>')
+    ['"Doe, Jane" <j@d.org>', ' (a, b) k@e.org', '<x,y@z>']
+    """
+    pieces, start, depth = [], 0, 0
+    quoted = escaped = angled = False
+    for at, char in enumerate(value):
+        if escaped:
+            escaped = False
+        elif char == "\\":
+            escaped = True
+        elif quoted:
+            quoted = char != '"'
+        elif char == '"':
+            quoted = True
+        elif char == "(":
+            depth += 1
+        elif char == ")":
+            depth = max(depth - 1, 0)
+        elif depth:
+            continue
+        elif char in "<>":
+            angled = char == "<"
+        elif char == "," and not angled:
+            pieces.append(value[start:at])
+            start = at + 1
+    pieces.append(value[start:])
+    return pieces
 
 
 def email_handle(address: str) -> str | None:
@@ -197,6 +270,7 @@ def _unstructured(header: str, value: str | None) -> str | None:
     """A free-text header (Subject) decoded and on one line; None when absent or blank."""
     if value is None:
         return None
+    value = value[:_TEXT_MAX]
     if not value.isascii() or "=?" in value:
         with contextlib.suppress(*_PARSE_ERRORS):
             value = str(_HEADER(header, value))
@@ -207,8 +281,8 @@ def _unstructured(header: str, value: str | None) -> str | None:
 def _time(date: str | None, fallback_time_us: int | None) -> int:
     if date is not None and date.strip():
         try:
-            return to_time_us(parsedate_to_datetime(_text(date)))
-        except (ValueError, TypeError, IndexError, OverflowError):
+            return fields.calendar_time(parsedate_to_datetime(_text(date)), "Date")
+        except (ValueError, TypeError, IndexError, OverflowError):  # BadRecord too
             if fallback_time_us is None:
                 raise BadRecord(
                     f"the Date header {_shown(date)} is not a date, and the From line gives none"

@@ -206,6 +206,11 @@ class _Api:
             ) from None
         except MastodonError as exc:
             raise SourceError(f"{where}: {_reason(exc)}") from None
+        except RecursionError:  # Mastodon.py's JSON decoding and casting recurse
+            raise SourceError(
+                f"{where}: the answer is JSON nested deeper than any API's; is this a "
+                "Mastodon server?"
+            ) from None
 
     def pages(self, endpoint: str, first: Callable[[], Any], forward: bool) -> Iterator[Any]:
         """The entities of every page, following ``Link`` headers back in time, or forward

@@ -27,7 +27,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from goodwill.events import Event, Identity, to_time_us
+from goodwill.events import Event, Identity
 from goodwill.sources import fields
 from goodwill.sources.activitypub import NETWORK, address
 from goodwill.sources.fields import BadRecord
@@ -74,7 +74,7 @@ def _time(entity: Mapping[str, Any], field: str = "created_at") -> int:
     """A time field, as the API sends it (ISO 8601) or as Mastodon.py parsed it."""
     value = entity.get(field)
     if isinstance(value, datetime):
-        return to_time_us(value)
+        return fields.calendar_time(value, field)
     if isinstance(value, str):
         return fields.iso_time(value)
     raise BadRecord(f"{field} must be an ISO 8601 time")

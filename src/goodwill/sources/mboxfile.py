@@ -26,8 +26,8 @@ from email.utils import parsedate_to_datetime
 from pathlib import Path
 
 from goodwill.errors import SourceError
-from goodwill.events import to_time_us
 from goodwill.sources.base import Source
+from goodwill.sources.fields import calendar_time
 
 __all__ = ["MAX_HEADER_BYTES", "MboxMessage", "from_line_time", "mbox_messages"]
 
@@ -81,10 +81,9 @@ def from_line_time(envelope: bytes) -> int | None:
     if not date.strip():
         return None
     try:
-        moment = parsedate_to_datetime(date.decode("ascii"))
-    except (ValueError, TypeError, IndexError, OverflowError):
+        return calendar_time(parsedate_to_datetime(date.decode("ascii")))
+    except (ValueError, TypeError, IndexError, OverflowError):  # BadRecord is a ValueError
         return None
-    return to_time_us(moment)
 
 
 def mbox_messages(source: Source, path: Path) -> Iterator[MboxMessage]:

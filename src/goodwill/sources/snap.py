@@ -20,8 +20,9 @@ from typing import ClassVar
 from goodwill.errors import SourceError
 from goodwill.events import KINDS, Event, Record, Rejected
 from goodwill.sources.base import Source, check_network_option
+from goodwill.sources.fields import MAX_KEY
 from goodwill.sources.inputs import epoch_us, is_node_id, iter_lines
-from goodwill.sources.keys import RepeatKeys
+from goodwill.sources.keys import RepeatKeys, fitted_key
 from goodwill.sources.sniffing import Sample
 
 __all__ = ["SnapSignedSource", "SnapTemporalSource", "network_for"]
@@ -64,6 +65,12 @@ def network_for(path: Path, override: str | None) -> str:
     return cleaned
 
 
+def _check_length(*nodes: str) -> None:
+    """A ValueError for a node id longer than the ledger's account column holds."""
+    if any(len(node) > MAX_KEY for node in nodes):
+        raise ValueError(f"node ids are at most {MAX_KEY} digits")
+
+
 class SnapSignedSource(Source):
     """SNAP signed, weighted networks: ``SOURCE,TARGET,RATING,TIME`` per line."""
 
@@ -103,6 +110,7 @@ class SnapSignedSource(Source):
             try:
                 if not (is_node_id(source_node) and is_node_id(target_node)):
                     raise ValueError("SOURCE and TARGET must be whole-number node ids")
+                _check_length(source_node, target_node)
                 value = float(rating)
                 if not math.isfinite(value):
                     raise ValueError(f"RATING {rating.strip()!r} is not a finite number")
@@ -116,7 +124,7 @@ class SnapSignedSource(Source):
                 prefix + source_node,
                 prefix + target_node,
                 time_us,
-                keys.key(time, content),
+                keys.key(time, fitted_key(content)),
                 value=value,
             )
 
@@ -177,6 +185,7 @@ class SnapTemporalSource(Source):
             try:
                 if not (is_node_id(src) and is_node_id(tgt)):
                     raise ValueError("SRC and TGT must be whole-number node ids")
+                _check_length(src, tgt)
                 time_us = epoch_us(time)
             except ValueError as exc:
                 yield Rejected(f"line {number}", f"{exc} (SRC TGT UNIXTS)", line)
@@ -184,4 +193,6 @@ class SnapTemporalSource(Source):
             content = f"{network}:{src}>{tgt}@{time}" + (
                 f":{fields[3]}" if len(fields) == 4 else ""
             )
-            yield Event(kind, prefix + src, prefix + tgt, time_us, keys.key(time, content))
+            yield Event(
+                kind, prefix + src, prefix + tgt, time_us, keys.key(time, fitted_key(content))
+            )

@@ -58,7 +58,7 @@ def take_sample(path: Path) -> Sample:
     try:
         with path.open("rb") as stream:
             head = stream.read(SAMPLE_BYTES)
-        if zipfile.is_zipfile(path):
+        if path.is_file() and zipfile.is_zipfile(path):  # a device has no end to seek
             with zipfile.ZipFile(path) as archive:
                 names = archive.namelist()[:_MAX_NAMES]
             return Sample(name, b"", frozenset(n.lower() for n in names))

@@ -48,7 +48,9 @@ from goodwill.events import (
     has_network,
     split_handle,
 )
+from goodwill.sources import fields
 from goodwill.sources.base import Source, check_network_option
+from goodwill.sources.fields import BadRecord
 from goodwill.sources.inputs import epoch_us, iter_lines
 from goodwill.sources.keys import RepeatKeys, content_key
 from goodwill.sources.sniffing import Sample
@@ -73,10 +75,6 @@ _NAIVE_EPOCH = datetime(1970, 1, 1)  # naive times are UTC
 # A plain decimal number is epoch seconds; ISO 8601, even its basic form, has a T, - or :.
 _LOOKS_LIKE_EPOCH = re.compile(r"\s*[+-]?[0-9]+(?:\.[0-9]*)?\s*\Z", re.ASCII)
 _OPTIONS = {"network": "network for accounts given without one (e.g. email)"}
-
-
-class BadRecord(ValueError):
-    """A record that cannot become an event; the message says why."""
 
 
 def parse_time(text: str) -> int:
@@ -104,7 +102,10 @@ def parse_time(text: str) -> int:
         )
         raise BadRecord(message) from None
     span = moment - (_EPOCH if moment.tzinfo is not None else _NAIVE_EPOCH)
-    return (span.days * 86_400 + span.seconds) * 1_000_000 + span.microseconds
+    time_us = (span.days * 86_400 + span.seconds) * 1_000_000 + span.microseconds
+    if not fields.EARLIEST_US <= time_us <= fields.LATEST_US:
+        raise BadRecord(f"time {text.strip()[:40]!r} is outside the years 1 to 9999 in UTC")
+    return time_us
 
 
 class _RowMaker:
@@ -128,9 +129,13 @@ class _RowMaker:
                 )
             text = f"{self._network}:{text}"
         try:
-            split_handle(text)
+            _, account = split_handle(text)
         except ValueError as exc:
             raise BadRecord(f"{field}: {exc}") from None
+        if len(account) > fields.MAX_KEY:
+            raise BadRecord(f"{field} is longer than {fields.MAX_KEY} characters")
+        if fields.clean(text) != text:
+            raise BadRecord(f"{field} {text[:60]!r} holds a NUL or a lone surrogate character")
         self._handles[written] = text
         return text
 
@@ -164,8 +169,13 @@ class _RowMaker:
                 raise BadRecord(f"value {value!r} is not a number") from None
             if not math.isfinite(number):
                 raise BadRecord(f"value {value!r} is not a finite number")
-        external_id = event_id.strip() or self._keys.key(
-            time, content_key(time, kind, actor_handle, target_handle or "", value, text, answers)
+        external_id = (
+            fields.key(event_id, "id")
+            if event_id.strip()
+            else self._keys.key(
+                time,
+                content_key(time, kind, actor_handle, target_handle or "", value, text, answers),
+            )
         )
         event = Event(
             kind,
@@ -174,13 +184,14 @@ class _RowMaker:
             time_us,
             external_id,
             number,
-            text or None,
-            answers.strip() or None,
+            fields.clean(text) or None,
+            fields.key(answers, "answers") if answers.strip() else None,
         )
         if not (actor_name or target_name):
             return [event]
         out: list[Record] = []
-        for handle, name in ((actor_handle, actor_name), (target_handle, target_name)):
+        for handle, written in ((actor_handle, actor_name), (target_handle, target_name)):
+            name = fields.name(written)
             if handle and name and self._names.get(handle) != name:
                 self._names[handle] = name
                 out.append(Identity(handle, name=name))
@@ -317,5 +328,7 @@ def _identity(obj: Mapping[str, Any], maker: _RowMaker) -> Identity:
     if not isinstance(attributes, dict) or not all(isinstance(v, str) for v in attributes.values()):
         raise BadRecord("attributes must be an object of text values")
     return Identity(
-        maker.handle("identity", handle), name=_text(obj, "name") or None, attributes=attributes
+        maker.handle("identity", handle),
+        name=fields.name(_text(obj, "name")),
+        attributes={fields.clean(k): fields.clean(v) for k, v in attributes.items()},
     )

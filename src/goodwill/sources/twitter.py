@@ -21,10 +21,10 @@ import html
 import json
 import re
 from collections.abc import Mapping
-from datetime import UTC, datetime, timedelta
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
-from goodwill.events import Event, Identity, to_time_us
+from goodwill.events import Event, Identity
 from goodwill.sources import fields
 from goodwill.sources.fields import BadRecord, iso_time
 
@@ -63,14 +63,15 @@ def twitter_time(value: str) -> int:
     if match is None or match.group(1) not in _MONTHS:
         raise BadRecord(f"created_at {value[:40]!r} is not X's time format")
     month, day, hour, minute, second, sign, off_h, off_m, year = match.groups()
+    offset = timedelta(hours=int(off_h), minutes=int(off_m)) * (1 if sign == "+" else -1)
     try:
+        zone = timezone(offset)
         moment = datetime(
-            int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=UTC
+            int(year), _MONTHS[month], int(day), int(hour), int(minute), int(second), tzinfo=zone
         )
     except ValueError as exc:
         raise BadRecord(f"created_at {value[:40]!r}: {exc}") from None
-    offset = timedelta(hours=int(off_h), minutes=int(off_m))
-    return to_time_us(moment - offset if sign == "+" else moment + offset)
+    return fields.calendar_time(moment, "created_at")
 
 
 def id_number(value: Any) -> str | None:

@@ -8,6 +8,13 @@ line it starts on. What a card becomes is :mod:`goodwill.sources.contact_card`'s
 
 Lines are UTF-8 unless ``--option encoding=NAME`` says otherwise; a line that is not, but
 names its own ``CHARSET`` (as vCard 2.1 allows), is read in that charset.
+
+vobject is given only what it reads in bounded time: photos, logos, sounds and keys (the
+bulk of a card, and nothing goodwill uses) are skipped unread; a card is refused past
+:data:`MAX_CARD_BYTES` or :data:`MAX_CARD_PROPERTIES`; and every line is checked first
+against vobject's own grammar written so that no line can make it backtrack for ever
+(vobject's pattern takes 40 seconds on a 550-byte ``TYPE="=...`` line, and doubles with
+each few bytes more).
 """
 
 from __future__ import annotations
@@ -24,7 +31,7 @@ from pathlib import Path
 from typing import ClassVar
 
 import vobject  # type: ignore[import-untyped]
-from vobject.base import VObjectError, getLogicalLines, parseLine  # type: ignore[import-untyped]
+from vobject.base import VObjectError, getLogicalLines  # type: ignore[import-untyped]
 
 from goodwill.errors import SourceError
 from goodwill.events import Record, Rejected
@@ -35,14 +42,31 @@ from goodwill.sources.contact_card import card_records
 from goodwill.sources.fields import BadRecord
 from goodwill.sources.sniffing import Sample
 
-__all__ = ["MAX_CARD_BYTES", "VcardSource"]
+__all__ = ["MAX_CARD_BYTES", "MAX_CARD_PROPERTIES", "MAX_LINE_BYTES", "VcardSource"]
 
-#: A card larger than this (photos included) is rejected rather than held in memory.
-MAX_CARD_BYTES = 16 * 1024 * 1024
+#: A card whose text, photos and the like aside, is larger than this is rejected rather
+#: than parsed: vobject's time grows with the square of a folded value's length.
+MAX_CARD_BYTES = 256 * 1024
+#: A card with more properties than this is rejected rather than parsed: vobject takes
+#: about 60 bytes of memory and 0.1 ms per byte of a card, and a contact has dozens.
+MAX_CARD_PROPERTIES = 1_000
+#: The longest physical line read: an unfolded photo may be megabytes, and is skipped.
+MAX_LINE_BYTES = 16 * 1024 * 1024
+#: Properties holding binary data goodwill never reads, skipped with their folded lines.
+_UNREAD = frozenset({b"PHOTO", b"LOGO", b"SOUND", b"KEY"})
 _SUFFIXES = (".vcf", ".vcard")
 _GZIP_MAGIC = b"\x1f\x8b"
 _UTF16_BOMS = (b"\xff\xfe", b"\xfe\xff")
 _CHARSET = re.compile(rb";\s*CHARSET=([A-Za-z0-9_.:-]{1,40})", re.IGNORECASE)
+_PROPERTY = re.compile(rb"(?:[A-Za-z0-9_-]+\.)?([A-Za-z0-9_-]+)")
+# vobject's content line up to its value (``group.NAME;PARAM=VALUE,VALUE:``), the same
+# language as its pattern but with possessive repeats, which cannot backtrack: its pattern
+# nests a repeat of optional parts inside a repeat, and backtracks exponentially on a
+# line it cannot match.
+_READABLE_LINE = re.compile(
+    r"(?:[a-zA-Z0-9_-]++\.)?+[a-zA-Z0-9_-]++(?:;(?=[;:]))?+"
+    r'(?:;[a-zA-Z0-9_-]++(?:[=,](?:"[^"]*+"|[^";:,]*+))*+)*+:'
+)
 # What vobject raises for text it cannot read: its own errors and, from its decoders,
 # base64 (binascii.Error is a ValueError), unknown charsets (LookupError) and the like.
 _PARSE_ERRORS = (VObjectError, ValueError, LookupError, UnicodeError, AttributeError, TypeError)
@@ -79,7 +103,7 @@ class VcardSource(Source):
         self._encoding = encoding
 
     def records(self, path: Path) -> Iterator[Record]:
-        if path.is_dir() or zipfile.is_zipfile(path):
+        if path.is_dir() or (path.is_file() and zipfile.is_zipfile(path)):
             with Archive(self, path) as archive:
                 members = [n for n in archive.names if n.lower().endswith(_SUFFIXES)]
                 if not members:
@@ -113,7 +137,7 @@ class VcardSource(Source):
 
     def _cards(self, chunks: Iterator[bytes], where: str) -> Iterator[Record]:
         """The records of every card in one file; ``where`` prefixes a line number."""
-        cards = _split(iter_byte_lines(chunks, max_line=MAX_CARD_BYTES))
+        cards = _split(iter_byte_lines(chunks, max_line=MAX_LINE_BYTES))
         while True:
             try:
                 found = next(cards)
@@ -132,10 +156,11 @@ class VcardSource(Source):
     def _card(self, card: _Card, where: str) -> Iterator[Record]:
         try:
             text = _decode(card, self._encoding)
+            _check_lines(text, card.start)
             try:
                 parsed = vobject.readOne(text, allowQP=True)
             except _PARSE_ERRORS as exc:
-                raise BadRecord(_parse_problem(text, card.start, exc)) from None
+                raise BadRecord(_parse_problem(exc)) from None
             yield from card_records(parsed)
         except BadRecord as exc:
             shown = b"\n".join(card.lines).decode("utf-8", "replace")
@@ -148,11 +173,36 @@ class _NotVcard(ValueError):
 
 @dataclass
 class _Card:
-    """One card's lines, from the line number of its ``BEGIN:VCARD``."""
+    """One card's lines, from the line number of its ``BEGIN:VCARD``; a line skipped
+    unread (a photo's) is kept as an empty line, so later lines keep their numbers."""
 
     start: int
     lines: list[bytes] = field(default_factory=list)
     size: int = 0
+    properties: int = 0
+    skipping: bool = False  # inside a property skipped unread
+
+    def add(self, line: bytes) -> None:
+        if line[:1] not in (b" ", b"\t"):  # not the folded rest of the line before
+            name = _PROPERTY.match(line)
+            self.skipping = name is not None and name.group(1).upper() in _UNREAD
+            self.properties += not self.skipping
+        if self.skipping or self.size > MAX_CARD_BYTES:
+            self.lines.append(b"")
+        else:
+            self.lines.append(line)
+            self.size += len(line) + 1
+
+    def too_large(self) -> str | None:
+        """Why the card is refused unread, or None."""
+        if self.size > MAX_CARD_BYTES:
+            return (
+                f"the card is larger than {MAX_CARD_BYTES // 1024} KiB (photos, logos, "
+                "sounds and keys aside)"
+            )
+        if self.properties > MAX_CARD_PROPERTIES:
+            return f"the card has more than {MAX_CARD_PROPERTIES:,} properties"
+        return None
 
 
 def _file_chunks(raw: io.BufferedReader[io.FileIO]) -> Iterator[bytes]:
@@ -186,18 +236,10 @@ def _split(lines: Iterator[bytes]) -> Iterator[_Card | tuple[int, str, str]]:
                 )
             card, started = _Card(number, [line], len(line)), True
         elif card is not None:
-            if card.size <= MAX_CARD_BYTES:
-                card.lines.append(line)
-                card.size += len(line) + 1
+            card.add(line)
             if word == b"END:VCARD":
-                if card.size > MAX_CARD_BYTES:
-                    yield (
-                        card.start,
-                        f"the card is larger than {MAX_CARD_BYTES // 2**20} MiB",
-                        _raw(card),
-                    )
-                else:
-                    yield card
+                refused = card.too_large()
+                yield card if refused is None else (card.start, refused, _raw(card))
                 card = None
         elif word:
             if not started:
@@ -252,16 +294,20 @@ def _decode(card: _Card, encoding: str) -> str:
     return fields.clean("\n".join(out)) + "\n"
 
 
-def _parse_problem(text: str, start: int, error: Exception) -> str:
-    """Why vobject could not read a card, naming the line where it can be told."""
+def _check_lines(text: str, start: int) -> None:
+    """A BadRecord naming the first line vobject's grammar cannot read, if there is one."""
     try:
         for line, number in getLogicalLines(io.StringIO(text), allowQP=True):
-            try:
-                parseLine(line)
-            except VObjectError:
+            if _READABLE_LINE.match(line) is None:
                 at = start + max(number - 1, 0)
-                return f"line {at}: cannot read {line[:60]!r} (expected NAME:VALUE)"
+                raise BadRecord(f"line {at}: cannot read {line[:60]!r} (expected NAME:VALUE)")
+    except BadRecord:
+        raise
     except _PARSE_ERRORS:
-        pass
+        pass  # vobject itself will say what it cannot read
+
+
+def _parse_problem(error: Exception) -> str:
+    """Why vobject could not read a card whose lines each looked readable."""
     detail = str(error).split(": ", 1)[-1] if str(error).startswith("At line") else str(error)
     return f"the card cannot be read ({detail or type(error).__name__})"
