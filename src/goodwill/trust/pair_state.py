@@ -1,0 +1,238 @@
+"""Evidence per pair of people that can be updated window by window and read at any date.
+
+:class:`PairState` holds, for every unordered pair of people who ever interacted (keyed by
+person ids, so erasing a person erases their rows), the columns of
+:mod:`goodwill.trust.pair_kernel` at a *reference date*: decaying sums, lasting sums and
+mixed groups. Three operations make it incremental:
+
+* :func:`aggregate_records` turns the records of some windows into a state (the kernel);
+* :meth:`PairState.updated` replaces what some windows contributed by what they contribute
+  now: sums are taken back and added again, first and last times only move outward (a
+  window's records only grow), mixed groups of those windows are swapped. Pairs seen for
+  the first time go to a small sorted *tail*, so an update writes what it touches and not
+  every pair (the main part is updated in place, often in the state file's memory map);
+* :func:`~goodwill.trust.pair_reading.read_at` reads every pair at any date: ``phi * decaying + lasting + mixed``.
+
+:meth:`PairState.rebased` moves the reference date (a scalar multiple of the decaying
+columns), so it can follow the present and never overflow.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numba
+import numpy as np
+import numpy.typing as npt
+
+from goodwill.trust.evidence import EventTable
+from goodwill.trust.evidence_fast import rule_columns, windows
+from goodwill.trust.evidence_kernel import WIDTH, weigh
+from goodwill.trust.network_graph import PERSONAL_LIMIT
+from goodwill.trust.occasion_sort import pack_by_occasion
+from goodwill.trust.pair_kernel import (
+    ACTS,
+    EVENTS,
+    FIRST,
+    FLOAT_COLUMNS,
+    INT_COLUMNS,
+    LAST,
+    MIXED_FLOATS,
+    SINCE,
+    aggregate,
+    occasion_acts,
+)
+from goodwill.trust.policy import Policy
+
+__all__ = ["TAIL_SHARE", "US_PER_DAY", "PairColumns", "PairState", "aggregate_records", "pair_code"]
+
+Ints = npt.NDArray[np.int64]
+Floats = npt.NDArray[np.float64]
+US_PER_DAY = 86_400 * 1_000_000
+# The tail is merged into the main part once it holds this share of it: each merge rewrites
+# every pair, so this many refreshes' worth of new pairs pay for one.
+TAIL_SHARE = 0.125
+_DECAYING = np.arange(0, len(FLOAT_COLUMNS), 2)  # every *_d column
+_MIXED_DECAYING = np.array([MIXED_FLOATS.index(n) for n in ("de", "ds", "dmax", "dej", "dmaxj")])
+
+
+def pair_code(low: Ints, high: Ints) -> Ints:
+    """One sortable number per unordered pair of person ids (``low << 32 | high``)."""
+    return np.asarray((low << 32) | high, dtype=np.int64)
+
+
+@dataclass(frozen=True, slots=True)
+class PairColumns:
+    """Per unordered pair (``code``, sorted) and direction: the kernel's float and int
+    columns at the state's reference date."""
+
+    code: Ints
+    floats: Floats  # (pairs, 2, len(FLOAT_COLUMNS))
+    ints: Ints  # (pairs, 2, len(INT_COLUMNS))
+
+    @classmethod
+    def empty(cls) -> PairColumns:
+        """No pairs."""
+        return cls(
+            np.zeros(0, np.int64),
+            np.zeros((0, 2, len(FLOAT_COLUMNS))),
+            np.empty((0, 2, len(INT_COLUMNS)), np.int64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.code)
+
+    def inserted(self, codes: Ints) -> PairColumns:
+        """These columns with blank rows for ``codes`` (new, sorted), in order."""
+        at = np.searchsorted(self.code, codes)
+        return PairColumns(
+            np.insert(self.code, at, codes),
+            np.insert(self.floats, at, 0.0, axis=0),
+            np.insert(self.ints, at, _blank_ints(), axis=0),
+        )
+
+
+@dataclass(frozen=True, slots=True)
+class PairState:
+    """Every pair's columns at ``reference_us``, in two sorted parts: ``main``, large and
+    updated in place (it may be the state file's memory map), and ``tail``, the pairs new
+    since ``main`` was last written whole, small enough to insert into; and the mixed
+    groups (``mixed_key``: pair code, truster side, negative, window)."""
+
+    main: PairColumns
+    tail: PairColumns
+    mixed: Floats  # (groups, len(MIXED_FLOATS))
+    mixed_key: Ints  # (groups, 4)
+    reference_us: int
+
+    @classmethod
+    def empty(cls, reference_us: int) -> PairState:
+        """No pairs yet."""
+        none = PairColumns.empty()
+        return cls(none, none, np.zeros((0, len(MIXED_FLOATS))), np.zeros((0, 4), np.int64),
+                   reference_us)  # fmt: skip
+
+    def __len__(self) -> int:
+        return len(self.main) + len(self.tail)
+
+    def parts(self) -> tuple[PairColumns, PairColumns]:
+        """The two sorted parts, main first."""
+        return self.main, self.tail
+
+    def updated(self, removed: PairState, added: PairState, windows: Ints) -> PairState:
+        """The state with what ``windows`` contributed (``removed``) replaced by what they
+        contribute now (``added``: their records then, and since); all three at the same
+        reference date, ``removed`` and ``added`` each one part. The main part's arrays
+        are changed in place; new pairs go to the tail, which is merged into the main part
+        once it holds more than :data:`TAIL_SHARE` of it."""
+        if not removed.reference_us == added.reference_us == self.reference_us:
+            raise ValueError("states to combine must share their reference date")
+        main, tail = self.main, self.tail
+        new, gone = added.main, removed.main
+        in_main = _found(main.code, new.code)
+        fresh = new.code[~in_main & ~_found(tail.code, new.code)]
+        if len(fresh):
+            tail = tail.inserted(fresh)
+        else:  # the tail is replaced, not changed under those who hold it
+            tail = PairColumns(tail.code, tail.floats.copy(), tail.ints.copy())
+        for part in (main, tail):
+            _apply(part, new, gone)
+        kept = ~np.isin(self.mixed_key[:, 3], windows)
+        state = PairState(
+            main,
+            tail,
+            np.concatenate([self.mixed[kept], added.mixed]),
+            np.concatenate([self.mixed_key[kept], added.mixed_key]),
+            self.reference_us,
+        )
+        return state.compacted() if len(tail) > TAIL_SHARE * max(len(main), 1) else state
+
+    def compacted(self) -> PairState:
+        """The tail merged into the main part (new arrays)."""
+        if not len(self.tail):
+            return self
+        main = self.main.inserted(self.tail.code)
+        at = np.searchsorted(main.code, self.tail.code)
+        main.floats[at], main.ints[at] = self.tail.floats, self.tail.ints
+        return PairState(main, PairColumns.empty(), self.mixed, self.mixed_key, self.reference_us)
+
+    def rebased(self, reference_us: int, half_life_days: float) -> PairState:
+        """The same state with its decaying sums taken to ``reference_us`` (in place)."""
+        factor = np.exp2(-(reference_us - self.reference_us) / (half_life_days * US_PER_DAY))
+        for part in self.parts():
+            part.floats[:, :, _DECAYING] *= factor
+        mixed = self.mixed.copy()
+        mixed[:, _MIXED_DECAYING] *= factor
+        return PairState(self.main, self.tail, mixed, self.mixed_key, reference_us)
+
+
+def _apply(part: PairColumns, added: PairColumns, removed: PairColumns) -> None:
+    """Into ``part`` (in place): ``added``'s sums and counts in, ``removed``'s out, for the
+    pairs ``part`` holds; first, last and since only moving outward."""
+    for source, sign in ((added, 1), (removed, -1)):
+        hold = _found(part.code, source.code)
+        at = np.searchsorted(part.code, source.code[hold])
+        part.floats[at] += sign * source.floats[hold]
+        for column in (EVENTS, ACTS):
+            part.ints[at, :, column] += sign * source.ints[hold][:, :, column]
+        if sign > 0:
+            for column, pick in ((FIRST, np.minimum), (LAST, np.maximum), (SINCE, np.minimum)):
+                part.ints[at, :, column] = pick(part.ints[at, :, column],
+                                                source.ints[hold][:, :, column])  # fmt: skip
+
+
+def _found(sorted_codes: Ints, codes: Ints) -> npt.NDArray[np.bool_]:
+    """Which of ``codes`` are in ``sorted_codes``."""
+    if not len(sorted_codes):
+        return np.zeros(len(codes), dtype=bool)
+    at = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
+    return np.asarray(sorted_codes[at] == codes)
+
+
+def _blank_ints() -> Ints:
+    """A pair-direction's int columns before any row: no first, last or since yet."""
+    blank = np.zeros(len(INT_COLUMNS), np.int64)
+    blank[[FIRST, SINCE]] = np.iinfo(np.int64).max
+    blank[LAST] = -np.iinfo(np.int64).max
+    return blank
+
+
+def aggregate_records(
+    table: EventTable, person: Ints, policy: Policy, reference_us: int, until_us: int
+) -> PairState:
+    """The state of the records in ``table`` (events over indices into ``person``, the
+    person ids) at or before ``until_us``, decayed to ``reference_us``. Every window the
+    records touch must be complete in ``table``: breadth and saturation are per window."""
+    size = len(table)
+    earned, stated, flags = np.empty(size), np.empty(size), np.empty(size, np.uint8)
+    weigh(
+        table.actor, table.target, table.kind, table.time_us, table.value,
+        *rule_columns(table, policy),
+        until_us, reference_us, policy.half_life_days * US_PER_DAY, policy.negative_factor,
+        earned, stated, flags,
+    )  # fmt: skip
+    window_us, lowest, span = windows(table, policy)
+    none = np.full(size, -1, np.int64)
+    n_records = int(np.count_nonzero(flags))
+    packed = np.empty((n_records, WIDTH), np.int64)
+    pack_by_occasion(
+        table.actor, table.target, table.time_us, window_us, lowest, span, earned, stated,
+        flags, none, none, table.n_nodes, numba.get_num_threads(), np.empty_like(packed), packed,
+    )  # fmt: skip
+    n_blocks, n_mixed, keys = occasion_acts(packed, span)
+    _, where, breadth = np.unique(keys, return_inverse=True, return_counts=True)
+    personal = np.minimum(1.0, PERSONAL_LIMIT / breadth[where].astype(np.float64))
+    people, floats, ints, mixed, mixed_at = aggregate(
+        packed, span, personal, n_blocks, n_mixed, policy.ceiling, policy.reciprocity_bonus
+    )
+    code = pair_code(person[people[:, 0]], person[people[:, 1]])
+    mixed_key = np.stack(
+        [code[mixed_at[:, 0]], mixed_at[:, 1], mixed_at[:, 2], mixed_at[:, 3] + lowest], axis=1
+    )
+    return PairState(
+        PairColumns(code, floats, ints),
+        PairColumns.empty(),
+        mixed,
+        mixed_key.astype(np.int64),
+        reference_us,
+    )
