@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import gzip
 import hashlib
+import os
 from pathlib import Path
 
 import pytest
@@ -81,7 +82,7 @@ def test_a_failed_import_leaves_no_reject_files(ledger: Ledger, tmp_path: Path) 
     assert not list(tmp_path.glob("rejects*"))
 
 
-def test_checks_before_reading(tmp_path: Path) -> None:
+def test_checks_before_reading(tmp_path: Path, ledger: Ledger) -> None:
     with pytest.raises(
         UnknownSourceError,
         match="available: bluesky, bluesky-car, csv, jsonl, linkedin, mastodon, mastodon-archive, mbox",
@@ -89,6 +90,13 @@ def test_checks_before_reading(tmp_path: Path) -> None:
         check_import("nope", tmp_path)
     with pytest.raises(SourceError, match="no such file"):
         check_import("csv", tmp_path / "missing.csv")
+    # a device would be hashed for ever before the first record was read
+    with pytest.raises(SourceError, match="not a regular file or folder"):
+        check_import("csv", Path("/dev/zero"))
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    with pytest.raises(SourceError, match="not a regular file or folder"):
+        run_import(ledger, "csv", fifo)
     with pytest.raises(SourceError, match="has no option 'colour'"):
         check_import("csv", tmp_path, {"colour": "red"})
 

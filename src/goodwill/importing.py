@@ -131,6 +131,14 @@ def check_import(source_name: str, path: Path, options: Mapping[str, str] | None
     source = source_class(source_name)(options)
     if not path.exists():
         raise SourceError("no such file or folder; check the path", path=path)
+    if not (path.is_file() or path.is_dir()):
+        # a device, pipe or socket: hashing it for the import's fingerprint could read for
+        # ever (/dev/zero), and a repeat import could not be recognised anyway
+        raise SourceError(
+            "not a regular file or folder (a device, pipe or socket?); save the export to a "
+            "file and import that",
+            path=path,
+        )
     return source
 
 

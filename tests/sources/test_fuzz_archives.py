@@ -27,6 +27,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from goodwill.errors import GoodwillError
+from goodwill.events import Rejected
 from goodwill.sources.base import Source
 from goodwill.sources.linkedin import LinkedinSource
 from goodwill.sources.mastodon_archive import MastodonArchiveSource
@@ -83,8 +84,6 @@ def _read_members(name: str, members: Mapping[str, str | bytes], form: str) -> N
 
 
 def test_the_valid_exports_read_without_rejections() -> None:
-    from goodwill.events import Rejected
-
     for name, (_, _, members) in _EXPORTS.items():
         for form in ("zip", "folder"):
             with tempfile.TemporaryDirectory() as folder:

@@ -20,12 +20,14 @@ from typing import Any
 import pytest
 from hypothesis import given
 from hypothesis import strategies as st
+from vobject.base import line_re
 
+from goodwill.events import Rejected
 from goodwill.sources.base import Source
 from goodwill.sources.mbox import MboxSource
 from goodwill.sources.snap import SnapSignedSource, SnapTemporalSource
 from goodwill.sources.tabular import COLUMNS, CsvSource, JsonlSource
-from goodwill.sources.vcard import VcardSource
+from goodwill.sources.vcard import _READABLE_LINE, VcardSource  # the line check under test
 from tests.sources.fuzzing import fuzz_settings, outcome
 from tests.sources.mangling import ODD_TIMES, mangled, mangled_json, with_odd_times
 from tests.sources.test_mbox import THREAD
@@ -102,8 +104,6 @@ def _read(name: str, data: bytes, file_name: str = "input.txt") -> None:
 
 def test_the_valid_inputs_read_without_rejections() -> None:
     """The inputs mangled below are valid to begin with: each reads whole."""
-    from goodwill.events import Rejected
-
     for name, (cls, options, data, _) in _INPUTS.items():
         with tempfile.TemporaryDirectory() as folder:
             path = Path(folder) / "input.txt"
@@ -161,10 +161,6 @@ def test_the_vcard_line_check_accepts_what_vobject_reads(line: str) -> None:
     """goodwill checks each line against vobject's grammar, written without backtracking,
     before vobject sees it: the two must agree on every line (short ones here, as vobject's
     own pattern takes exponential time on long ones it rejects)."""
-    from vobject.base import line_re  # type: ignore[import-untyped]
-
-    from goodwill.sources.vcard import _READABLE_LINE
-
     assert (_READABLE_LINE.match(line) is not None) == (line_re.match(line) is not None), line
 
 
