@@ -7,32 +7,22 @@ in CI (``CI`` set), where they fail: CI installs it (scripts/install-system-deps
 
 from __future__ import annotations
 
-import os
 import threading
 import time
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 import uvicorn
 
 from goodwill.web import create_app
 from tests.insights.conftest import DemoStore
+from tests.web.chromium import ARTIFACTS, launched_chromium, playwright_or_skip
 from tests.web.conftest import AT, NAME, PASSWORD, with_user
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).with_name("artifacts")
 _STARTUP_SECONDS = 20
 _TIMEOUT_MS = 20_000  # a dashboard takes about a second here; slow shared cores, some slack
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {CHROMIUM} is missing: scripts/install-system-deps installs it",
-                    pytrace=False)  # fmt: skip
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these",
-                allow_module_level=True)  # fmt: skip
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -58,10 +48,7 @@ def server(demo: DemoStore, tmp_path_factory: pytest.TempPathFactory) -> Iterato
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
+    yield from launched_chromium()
 
 
 def test_sign_in_mark_done_search_and_open_a_person(server: str, browser) -> None:  # type: ignore[no-untyped-def]

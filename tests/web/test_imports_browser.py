@@ -9,36 +9,23 @@ in CI (``CI`` set), where they fail: CI installs it (scripts/install-system-deps
 from __future__ import annotations
 
 import json
-import os
 import sqlite3
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
 from goodwill.demo.world import DemoWorld
+from tests.web.chromium import ARTIFACTS, launched_chromium, playwright_or_skip
 from tests.web.conftest import AT, NAME, PASSWORD, live_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).with_name("artifacts")
 _TIMEOUT_MS = 30_000  # an import and a dashboard take seconds here; slow shared cores, slack
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {CHROMIUM} is missing: scripts/install-system-deps installs it",
-                    pytrace=False)  # fmt: skip
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these",
-                allow_module_level=True)  # fmt: skip
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
+    yield from launched_chromium()
 
 
 def _sign_in(page, server: str) -> None:  # type: ignore[no-untyped-def]

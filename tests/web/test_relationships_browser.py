@@ -9,28 +9,18 @@ in CI (``CI`` set), where they fail: CI installs it (scripts/install-system-deps
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
-from pathlib import Path
 
 import pytest
 
+from tests.web.chromium import ARTIFACTS, launched_chromium, playwright_or_skip
 from tests.web.conftest import AT, NAME, PASSWORD, live_server
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).with_name("artifacts")
 _TIMEOUT_MS = 20_000  # a page takes well under a second here; slow shared cores, some slack
 PHONE = {"width": 390, "height": 844}
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {CHROMIUM} is missing: scripts/install-system-deps installs it",
-                    pytrace=False)  # fmt: skip
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these",
-                allow_module_level=True)  # fmt: skip
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
@@ -41,10 +31,7 @@ def server(web_store: str) -> Iterator[str]:
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
+    yield from launched_chromium()
 
 
 def _open(browser, server: str, problems: list[str], *, javascript: bool = True):  # type: ignore[no-untyped-def]

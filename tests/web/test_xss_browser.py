@@ -20,7 +20,6 @@ Without /usr/bin/chromium the tests skip, except in CI (``CI`` set), where they 
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -32,11 +31,10 @@ from goodwill.ledger import open_ledger
 from goodwill.ledger.people import identity_person, require_owner
 from goodwill.ledger.queries import person_identities
 from tests.insights.conftest import DemoStore
+from tests.web.chromium import ARTIFACTS, launched_chromium, playwright_or_skip
 from tests.web.conftest import AT, NAME, PASSWORD, live_server, with_user
 from tests.web.odd_world import FLAG, HOSTILE, odd_world_jsonl
 
-CHROMIUM = Path("/usr/bin/chromium")
-ARTIFACTS = Path(__file__).with_name("artifacts")
 _TIMEOUT_MS = 30_000  # an import and a dashboard take seconds here; slow shared cores, slack
 #: The upload's file name: markup as well.
 FILE_NAME = f'<img src=x onerror="window.{FLAG}=10;alert(10)">.jsonl'
@@ -46,22 +44,12 @@ FILE_SHOWN = FILE_NAME.replace('"', "%22")
 #: Echoed by pages that repeat their parameters (a search box, an error, the login form).
 REFLECTED = f'"><script>window.{FLAG}=11</script><img src=x onerror="window.{FLAG}=12">'
 
-if not CHROMIUM.exists():
-    if os.environ.get("CI"):
-        pytest.fail(f"CI is set but {CHROMIUM} is missing: scripts/install-system-deps installs it",
-                    pytrace=False)  # fmt: skip
-    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium); CI runs these",
-                allow_module_level=True)  # fmt: skip
-
-sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is a dev dependency")
+sync_api = playwright_or_skip()
 
 
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Any]:
-    with sync_api.sync_playwright() as playwright:
-        launched = playwright.chromium.launch(executable_path=str(CHROMIUM), headless=True)
-        yield launched
-        launched.close()
+    yield from launched_chromium()
 
 
 class Watch:
