@@ -51,6 +51,10 @@ SPARK_STEPS = 3
 AGGREGATION_EVENTS = {"full": 20_000_000, "quick": 2_000_000}
 QUICK_REFRESH_EVENTS = 1_000_000  # --quick: a smaller ledger than the issue's 20M events
 SEED = 1
+# each method runs this many times, in turns with the others, and its faster run counts:
+# other work on a shared machine comes and goes, and a step can only be slowed by it
+ROUNDS = 2
+ONE_ROUND = frozenset({"igraph", "networkx", "load_only"})  # slow to build, or no step
 SCALING_METHODS = ("goodwill", "scipy32")  # whose cost is fitted against edges
 
 
@@ -69,6 +73,18 @@ def _guarded(what: str, call: Any, console: Console) -> dict[str, Any]:
         return {"error": repr(error)}
 
 
+def _faster(kept: dict[str, Any] | None, fresh: dict[str, Any]) -> dict[str, Any]:
+    """The round with the faster step (a failed round only when every round failed)."""
+    rounds = (kept or {}).get("rounds", 0) + 1
+    best = fresh
+    if kept is not None and (
+        fresh.get("per_iter_s") is None
+        or (kept.get("per_iter_s") is not None and kept["per_iter_s"] <= fresh["per_iter_s"])
+    ):
+        best = kept
+    return {**best, "rounds": rounds}
+
+
 def _l1(workdir: Path) -> float | None:
     fast, exact = workdir / "goodwill.npy", workdir / "goodwill_reference.npy"
     if not (fast.is_file() and exact.is_file()):
@@ -84,7 +100,9 @@ def run_graph(
     except FileNotFoundError as missing:
         console.print(f"[yellow]{name} skipped:[/yellow] {missing}")
         return None
-    saved = propagation.save_graph(workdir / f"{name}.npz", graph.trust, graph.seeds)
+    workdir = workdir / name  # each graph's results apart, so none is compared to another's
+    workdir.mkdir()
+    saved = propagation.save_graph(workdir / "graph.npz", graph.trust, graph.seeds)
     floor = bound.measure(graph.n_nodes, graph.n_edges, bandwidth)
     found: dict[str, Any] = {
         "nodes": graph.n_nodes,
@@ -98,11 +116,14 @@ def run_graph(
         "methods": {},
     }
     small = name == "synthetic-100k"
-    for method in methods:
-        if method in propagation.SMALL_ONLY and not small:
-            continue
-        console.print(f"  {name}: {method}", highlight=False)
-        found["methods"][method] = propagation.measure(method, saved, workdir)
+    chosen = [m for m in methods if small or m not in propagation.SMALL_ONLY]
+    for turn in range(ROUNDS):  # in turns, so each method samples the machine twice
+        for method in chosen:
+            if turn and method in ONE_ROUND:
+                continue
+            console.print(f"  {name}: {method} ({turn + 1}/{ROUNDS})", highlight=False)
+            fresh = propagation.measure(method, saved, workdir)
+            found["methods"][method] = _faster(found["methods"].get(method), fresh)
     if "goodwill" in found["methods"]:
         found["methods"]["goodwill"]["l1_vs_float64"] = _l1(workdir)
     return found, saved, graph
@@ -165,13 +186,15 @@ def scaling(
     found: dict[str, dict[str, Any]] = {}
     for name in graphs.SCALING:
         graph = graphs.load(name, data, SEED)
-        saved = propagation.save_graph(workdir / f"{name}.npz", graph.trust, graph.seeds)
+        (workdir / name).mkdir()
+        saved = propagation.save_graph(workdir / name / "graph.npz", graph.trust, graph.seeds)
         found[name] = {"nodes": graph.n_nodes, "edges": graph.n_edges, "methods": {}}
         del graph
-        for method in SCALING_METHODS:
-            if method in methods:
-                console.print(f"  {name}: {method}", highlight=False)
-                found[name]["methods"][method] = propagation.measure(method, saved, workdir)
+        for turn in range(ROUNDS):
+            for method in (m for m in SCALING_METHODS if m in methods):
+                console.print(f"  {name}: {method} ({turn + 1}/{ROUNDS})", highlight=False)
+                fresh = propagation.measure(method, saved, workdir / name)
+                found[name]["methods"][method] = _faster(found[name]["methods"].get(method), fresh)
     return found
 
 
