@@ -65,6 +65,7 @@ from scipy.sparse import csr_matrix, diags  # type: ignore[import-untyped]  # sc
 from goodwill.errors import AlgorithmInputError
 from goodwill.trust.engines import ENGINES, Engine
 from goodwill.trust.engines import engine as choose_engine
+from goodwill.trust.engines.base import dot
 from goodwill.trust.network_graph import TrustGraph, trust_graph
 
 # TrustGraph and trust_graph live in network_graph (building the matrices is its one job)
@@ -220,7 +221,7 @@ class NetworkTrust:
         order = forward.order
         home, given_back = order.inward(prior), order.inward(returned)
         keep = 1.0 - self.restart
-        mass, total, returning = home.copy(), float(home.sum()), float(given_back @ home)
+        mass, total, returning = home.copy(), float(home.sum()), dot(given_back, home)
         self.step_seconds_ = []
         for _ in range(steps):
             started = time.perf_counter()
@@ -228,7 +229,7 @@ class NetworkTrust:
             if warn is not None:
                 kept = np.maximum(mass - warn.spread(mass), 0.0)
                 kept_total = float(kept.sum())
-                taken, returning = total - kept_total, float(given_back @ kept)
+                taken, returning = total - kept_total, dot(given_back, kept)
             # x' = keep (Cᵀ y + (returned . y) p) + (r sum(y) + taken) p, in one spread that
             # also sums x' and returned . x' for the next step
             to_seeds = keep * returning + self.restart * kept_total + taken

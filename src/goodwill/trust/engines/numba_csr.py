@@ -15,10 +15,9 @@ choice measured against its alternatives (``bench/scale.py`` prints the variants
   the column) while every product and every row's sum is carried in float64, so the mass
   keeps float64's precision where rows are long (within ``tolerance`` of float64, L1);
 * **one pass per step**: the kernel adds the restart to the product and sums what the next
-  step needs of the result (:meth:`~.base.Prepared.spread_sums`), so a step is one parallel
-  region and between two regions there is only arithmetic on two numbers: passes over the
-  vector there would leave the threads idle long enough to go to sleep, and on a busy
-  machine a woken thread can wait a scheduler tick (4 ms here) before it runs;
+  step needs of the result (:meth:`~.base.Prepared.spread_sums`), so a step reads and
+  writes the vector once, with no numpy or BLAS work on it between two products; its
+  threads wait for work passively (``OMP_WAIT_POLICY``, see :mod:`goodwill.trust.engines`);
 * **the nodes' own order, by default**: reordering nodes by how often they are gathered
   (``reorder=True``: out-degree, largest first, undone on output) did not make the step
   measurably faster on the power-law graphs here, where the score vector (8 MB for a
@@ -42,7 +41,7 @@ from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # scipy shi
 
 from goodwill.trust.engines.base import Engine, Floats, NodeOrder, Prepared
 
-__all__ = ["NumbaEngine", "compile_seconds", "edge_blocks", "gather_order"]
+__all__ = ["Numba64Engine", "NumbaEngine", "compile_seconds", "edge_blocks", "gather_order"]
 
 Ints = npt.NDArray[np.int64]
 

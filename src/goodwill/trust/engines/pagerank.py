@@ -15,7 +15,7 @@ from scipy.sparse import csr_matrix, diags  # type: ignore[import-untyped]  # sc
 
 from goodwill.errors import AlgorithmInputError
 from goodwill.trust.engines import Engine, engine
-from goodwill.trust.engines.base import Floats
+from goodwill.trust.engines.base import Floats, dot
 
 __all__ = ["DAMPING", "pagerank"]
 
@@ -51,7 +51,7 @@ def pagerank(
     assert prepared is not None
     order = prepared.order
     seeds, dangling = order.inward(home), order.inward((totals <= 0).astype(np.float64))
-    mass, total, stranded = seeds.copy(), float(seeds.sum()), float(dangling @ seeds)
+    mass, total, stranded = seeds.copy(), float(seeds.sum()), dot(dangling, seeds)
     for _ in range(steps):
         to_seeds = damping * stranded + (1.0 - damping) * total
         mass, total, stranded = prepared.spread_sums(mass, damping, seeds, to_seeds, dangling)
