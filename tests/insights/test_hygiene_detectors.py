@@ -275,3 +275,21 @@ def test_at_bounds_everything(tmp_path: Path) -> None:
     with history.store(tmp_path, until_days=49) as store:
         assert store.activity.at_us == at_us(49)
         assert hygiene_report(store.activity, Lookups.of(store.conn)).flags == ()
+
+
+def test_a_link_that_does_not_parse_is_not_a_link_and_stops_nothing(tmp_path: Path) -> None:
+    """``urlsplit`` raises on a bracket after a host; imported text is anyone's, so such a
+    post must leave the pitch detector and the whole report working."""
+    history = History()
+    history.add(
+        "message", "x:@odd", ME, 2, actor_name="Odd Acme",
+        text="Book a call: https://acme.example]x and https://acme.example/demo?utm_source=x",
+    )  # fmt: skip
+    history.add("message", "x:@odd", ME, 4, text="Bumping this, the offer ends Friday!")
+    with history.store(tmp_path) as store:
+        loose = replace(SETTINGS.pitches, min_confidence=0.0)
+        [flag] = detect_pitches(store.activity, Lookups.of(store.conn), loose)
+        assert flag.person == store.person("x:@odd")
+        assert "a landing-page or tracking link" in flag.details["signs"]
+        report = hygiene_report(store.activity, Lookups.of(store.conn))
+        assert store.person("x:@odd") in {f.person for f in report.flags}

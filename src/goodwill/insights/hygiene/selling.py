@@ -117,10 +117,18 @@ def selling_signs(text: str) -> tuple[str, ...]:
 
 
 def _urls(text: str) -> list[str]:
+    """The links in ``text`` that parse as URLs. Imported text is anyone's: a bracket
+    after a host (``https://evil.example]x``) makes ``urlsplit`` raise, and one such post
+    must not stop the agenda or the hygiene report, so such a link is not a link."""
     found = []
     for match in URL.finditer(text):
         url = match.group(0).rstrip(_TRAILING)
-        found.append(url if "://" in url else f"http://{url}")
+        url = url if "://" in url else f"http://{url}"
+        try:
+            urlsplit(url)
+        except ValueError:
+            continue
+        found.append(url)
     return found
 
 
