@@ -14,16 +14,19 @@ import numba
 import numpy as np
 
 from goodwill.trust.evidence import EARNED, STATED, EventTable, Evidence
-from goodwill.trust.evidence_kernel import (
-    HAS_EARNED,
-    HAS_STATED,
-    ROW_LIMIT,
-    WIDTH,
+from goodwill.trust.evidence_kernel import HAS_EARNED, HAS_STATED, weigh
+from goodwill.trust.evidence_places import (
+    REC_PAIR_EARNED,
+    REC_PAIR_STATED,
+    STAGED_WIDTH,
+    bucket_shift,
     count_pairs,
-    scan,
-    weigh,
+    groups,
+    place_staged,
+    unsort,
 )
-from goodwill.trust.occasion_sort import pack_by_occasion
+from goodwill.trust.evidence_scan import scan
+from goodwill.trust.occasion_keys import REC_WIDTH, layout, sort_by_occasion
 from goodwill.trust.policy import Policy
 
 __all__ = ["compute_evidence_fast", "fits", "rule_columns", "windows"]
@@ -46,11 +49,13 @@ def rule_columns(table: EventTable, policy: Policy) -> tuple[Any, Any, Any, Any,
 
 @numba.njit(parallel=True, cache=True)
 def _rows(
-    actor: Any, target: Any, earned: Any, stated: Any, flags: Any, n_earned: int,
-    truster: Any, trustee: Any, event: Any, decayed: Any, row_earned: Any, row_stated: Any,
+    actor: Any, target: Any, earned: Any, stated: Any, flags: Any, records: Any,
+    n_earned: int, truster: Any, trustee: Any, event: Any, decayed: Any,
+    row_pair: Any, contribution: Any,
 ) -> None:  # fmt: skip
     """The evidence rows (earned rows in event order, then stated rows: truster, trustee,
-    event, decayed weight), and each event's row numbers (-1 for none).
+    event, decayed weight, and the pair and contribution the scan left in the event's
+    record).
 
     Each part of the events finds where its rows start by counting the parts before it, so
     the parts fill their rows in parallel."""
@@ -63,40 +68,18 @@ def _rows(
             counts[h + 1, 1] += (flags[i] & HAS_STATED) != 0
     for h in range(parts):
         counts[h + 1, :] += counts[h, :]
+    real = records.view(np.float64)
     for h in numba.prange(parts):
         e, s = counts[h, 0], n_earned + counts[h, 1]
         for i in range(bound[h], bound[h + 1]):
-            row_earned[i] = row_stated[i] = -1
             if flags[i] & HAS_EARNED:
                 truster[e], trustee[e], event[e], decayed[e] = target[i], actor[i], i, earned[i]
-                row_earned[i] = e
+                row_pair[e], contribution[e] = records[i, REC_PAIR_EARNED], real[i, 0]
                 e += 1
             if flags[i] & HAS_STATED:
                 truster[s], trustee[s], event[s], decayed[s] = actor[i], target[i], i, stated[i]
-                row_stated[i] = s
+                row_pair[s], contribution[s] = records[i, REC_PAIR_STATED], real[i, 1]
                 s += 1
-
-
-@numba.njit(parallel=True, cache=True)
-def _columns(
-    row_records: Any, row_real: Any, pair_records: Any, pair_real: Any,
-    row_pair: Any, contribution: Any,
-    truster: Any, trustee: Any, first: Any, last: Any, rows: Any, sums: Any,
-) -> None:  # fmt: skip
-    """The scan's row and pair records (``*_real``: the same, read as float64) split into
-    the columns of :class:`Evidence`. (Arrays come one by one: a parallel loop's writes
-    into arrays unpacked from a tuple argument are lost in numba 0.6x.)"""
-    for r in numba.prange(row_pair.size):
-        row_pair[r] = row_records[r, 0]
-        contribution[r] = row_real[r, 1]
-    for s in numba.prange(truster.size):
-        truster[s] = pair_records[s, 0]
-        trustee[s] = pair_records[s, 1]
-        first[s] = pair_records[s, 2]
-        last[s] = pair_records[s, 3]
-        rows[s] = pair_records[s, 4]
-        for k in range(4):
-            sums[k, s] = pair_real[s, 5 + k]
 
 
 def windows(table: EventTable, policy: Policy) -> tuple[int, int, int]:
@@ -109,15 +92,17 @@ def windows(table: EventTable, policy: Policy) -> tuple[int, int, int]:
 
 
 def fits(table: EventTable, policy: Policy) -> bool:
-    """Whether the table's sizes fit the packed records: row numbers below 2^31 and
-    (person, window) keys within int64."""
-    return 2 * len(table) < ROW_LIMIT and table.n_nodes * windows(table, policy)[2] < 2**62
+    """Whether the table's sizes fit the sort's 64-bit keys and words (see
+    :class:`~goodwill.trust.occasion_keys.OccasionLayout`)."""
+    return layout(table.n_nodes, windows(table, policy)[2], len(table), len(table)).fits()
 
 
 def compute_evidence_fast(table: EventTable, policy: Policy, at_us: int) -> Evidence:
     """Every pair's evidence from the events at or before ``at_us``, decayed to ``at_us``.
 
-    Every large array is allocated here, by numpy, and filled by the kernels."""
+    Every large array is allocated here, by numpy, and filled by the kernels (numpy
+    allocates large arrays on huge pages; numba's own allocations fault in every 4 KiB
+    page)."""
     size = len(table)
     earned, stated, flags = np.empty(size), np.empty(size), np.empty(size, np.uint8)
     weigh(
@@ -128,31 +113,38 @@ def compute_evidence_fast(table: EventTable, policy: Policy, at_us: int) -> Evid
     )  # fmt: skip
     n_earned = int(np.count_nonzero(flags & HAS_EARNED))
     n_rows = n_earned + int(np.count_nonzero(flags & HAS_STATED))
-    truster, trustee, row_event = (np.empty(n_rows, np.int64) for _ in range(3))
-    decayed = np.empty(n_rows)
-    row_earned, row_stated = np.empty(size, np.int64), np.empty(size, np.int64)
-    _rows(table.actor, table.target, earned, stated, flags, n_earned,
-          truster, trustee, row_event, decayed, row_earned, row_stated)  # fmt: skip
-    window_us, lowest, span = windows(table, policy)
     n_records = int(np.count_nonzero(flags))
-    packed = np.empty((n_records, WIDTH), np.int64)
-    staged = np.empty((n_records, WIDTH), np.int64)
-    pack_by_occasion(
-        table.actor, table.target, table.time_us, window_us, lowest, span, earned, stated,
-        flags, row_earned, row_stated, table.n_nodes, numba.get_num_threads(), staged, packed,
+    window_us, lowest, span = windows(table, policy)
+    shape = layout(table.n_nodes, span, size, n_records)
+    threads = numba.get_num_threads()
+    words, start, ordered = sort_by_occasion(
+        table.actor, table.target, table.time_us, window_us, lowest, earned, stated, flags,
+        shape, n_records, threads,
     )  # fmt: skip
-    del staged, earned, stated, row_earned, row_stated
-    cut, cursor, n_pairs = count_pairs(packed, table.n_nodes)
-    row_records, pair_records = np.empty((n_rows, 2), np.int64), np.empty((n_pairs, 9), np.int64)
-    scan(packed, cut, cursor, policy.ceiling, policy.reciprocity_bonus, row_records, pair_records)
-    del packed
-    row_pair, contribution = np.empty(n_rows, np.int64), np.empty(n_rows)
+    cut = groups(start, threads)
+    bits = (shape.index_bits, shape.window_bits, shape.high_bits, shape.low_key_bits)
+    shift = bucket_shift(table.n_nodes)
+    cursor = np.empty((threads, 2, table.n_nodes), np.int64)
+    n_pairs, staging, bucket_start = count_pairs(
+        words, start, cut, ordered, table.n_nodes, *bits, shift, np.zeros_like(cursor), cursor
+    )
     truster_of, trustee_of, first, last, rows = (np.empty(n_pairs, np.int64) for _ in range(5))
     sums = np.empty((4, n_pairs))
-    _columns(row_records, row_records.view(np.float64), pair_records,
-             pair_records.view(np.float64), row_pair, contribution,
-             truster_of, trustee_of, first, last, rows, sums)  # fmt: skip
-    del row_records, pair_records
+    staged = np.empty((bucket_start[-1], STAGED_WIDTH), np.int64)
+    pair_columns = (truster_of, trustee_of, first, last, rows, sums)
+    scan(words, start, cut, ordered, cursor, *bits, policy.ceiling, policy.reciprocity_bonus,
+         staging, shift, staged, *pair_columns)  # fmt: skip
+    place = np.empty(len(staged), np.int64)
+    place_staged(staged, bucket_start, cursor, threads, place, *pair_columns)
+    del staged, cursor
+    records = np.empty((size, REC_WIDTH), np.int64)
+    unsort(words, ordered, place, shape.index_bits, records)
+    del words, ordered, place
+    truster, trustee, row_event, row_pair = (np.empty(n_rows, np.int64) for _ in range(4))
+    decayed, contribution = np.empty(n_rows), np.empty(n_rows)
+    _rows(table.actor, table.target, earned, stated, flags, records, n_earned,
+          truster, trustee, row_event, decayed, row_pair, contribution)  # fmt: skip
+    del records, earned, stated
     channel = np.full(n_rows, STATED, dtype=np.int64)
     channel[:n_earned] = EARNED
     return Evidence(

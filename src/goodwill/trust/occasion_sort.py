@@ -1,5 +1,7 @@
 """Events ordered by *occasion* (the unordered pair of people and the saturation window),
-one 64-byte record each: the layout every compiled evidence scan reads in order.
+one 64-byte record each: the layout the kept pair state's scan
+(:mod:`goodwill.trust.pair_kernel`) reads in order. (The evidence path sorts 8-byte keys
+instead and gathers 32-byte records after: :mod:`goodwill.trust.occasion_keys`.)
 
 A radix sort made to stay in cache, linear in the events rather than ``n log n`` over all
 of them: records are first streamed into about a thousand partitions by the top bits of
