@@ -114,3 +114,22 @@ def test_demo_topics_hold_no_plumbing_and_ring_accounts_talk_in_hashtags(demo: D
     url = demo.ledger.url
     tagged = [any(t.startswith("#") for t in _topics(url, h)[:3]) for h in sorted(ring)]
     assert sum(tagged) >= len(tagged) - 1
+
+
+def test_a_text_opening_or_ending_with_a_hyphen_keeps_its_own_words() -> None:
+    """Texts are tokenised joined by a separator Python counts as a space; a hyphen or an
+    apostrophe at a text's edge once took the separator with it, giving its words to the
+    text before and every later word to the wrong text."""
+    found = tokenize(["alpha beta", "-gamma delta", "epsilon-", "'zeta' eta", "theta"])
+    assert [(int(i), str(t)) for i, t in zip(found.text, found.term, strict=True)] == [
+        (0, "alpha"), (0, "beta"), (0, "alpha beta"), (1, "gamma"), (1, "delta"),
+        (1, "gamma delta"), (2, "epsilon"), (3, "zeta"), (3, "eta"), (4, "theta"),
+    ]  # fmt: skip
+
+
+@given(st.lists(st.text(alphabet="ab -'#.\n", max_size=12), min_size=1, max_size=6))
+def test_texts_tokenised_together_are_tokenised_each_alone(texts: list[str]) -> None:
+    together = tokenize(texts)
+    for index, text in enumerate(texts):
+        alone = tokenize([text])
+        assert together.term[together.text == index].tolist() == alone.term.tolist()

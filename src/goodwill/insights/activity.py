@@ -18,17 +18,15 @@ import numpy.typing as npt
 from sqlalchemy import Connection, and_, select
 from sqlalchemy.orm import aliased
 
-from goodwill.events import KINDS, NOTE_KINDS
 from goodwill.ledger.people import owner_person
 from goodwill.ledger.schema import events, identities
+from goodwill.trust.loading import TABLE_KINDS, EventColumns, read_event_columns
 
 __all__ = ["Activity", "event_texts", "identity_handles", "load_activity"]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
 Mask = npt.NDArray[np.bool_]
-_KINDS = tuple(sorted(KINDS - NOTE_KINDS))
-_CHUNK = 100_000
 _IN_CHUNK = 500
 
 
@@ -87,6 +85,23 @@ class Activity:
             np.int64
         )
 
+    def interactions(self) -> EventColumns:
+        """The events with a target, in event id order, as the trust view reads them
+        (:func:`goodwill.trust.loading.load_events`'s ``columns``): one read of the
+        ledger then serves both."""
+        rows = np.flatnonzero(self.target >= 0)
+        rows = rows[np.argsort(self.event_id[rows], kind="stable")]
+        return EventColumns(
+            self.event_id[rows],
+            self.actor_identity[rows],
+            self.target_identity[rows],
+            self.actor[rows],
+            self.target[rows],
+            self.kind[rows],
+            self.time_us[rows],
+            self.value[rows],
+        )
+
     def until(self, at_us: int) -> Activity:
         """The activity as :func:`load_activity` would read it up to an earlier ``at_us``,
         without reading the ledger again: rows are in time order, so it is a prefix, and an
@@ -113,63 +128,32 @@ class Activity:
         )
 
 
-def load_activity(conn: Connection, *, until_us: int) -> Activity:
-    """Read every interaction and post at or before ``until_us`` (notes are left out)."""
-    actor_identity = aliased(identities)
-    target_identity = aliased(identities)
-    query = (
-        select(
-            events.c.id,
-            events.c.kind,
-            events.c.occurred_at,
-            events.c.value,
-            events.c.actor_id,
-            events.c.target_id,
-            actor_identity.c.person_id,
-            target_identity.c.person_id,
-        )
-        .join(actor_identity, actor_identity.c.id == events.c.actor_id)
-        .outerjoin(target_identity, target_identity.c.id == events.c.target_id)
-        .where(events.c.occurred_at <= until_us, events.c.kind.in_(_KINDS))
-        .order_by(events.c.occurred_at, events.c.id)
-    )
-    code = {kind: index for index, kind in enumerate(_KINDS)}
-    blocks: list[Floats] = []
-    result = conn.execution_options(yield_per=_CHUNK).execute(query)
-    for rows in result.partitions(_CHUNK):
-        blocks.append(
-            np.array(
-                [
-                    (
-                        event_id,
-                        code[kind],
-                        when,
-                        np.nan if value is None else value,
-                        actor_id,
-                        -1 if target_id is None else target_id,
-                        actor,
-                        -1 if target is None else target,
-                    )
-                    for event_id, kind, when, value, actor_id, target_id, actor, target in rows
-                ],
-                dtype=np.float64,
-            )
-        )
-    columns = np.concatenate(blocks) if blocks else np.zeros((0, 8))
-    # ids and microsecond times are exact in float64; the value column stays float
-    as_int = np.nan_to_num(columns, nan=0.0).astype(np.int64)
-    event_id = as_int[:, 0]
+def load_activity(
+    conn: Connection, *, until_us: int, columns: EventColumns | None = None
+) -> Activity:
+    """Read every interaction and post at or before ``until_us`` (notes are left out).
+
+    ``columns`` are the same events already read
+    (``read_event_columns(conn, until_us=until_us, posts=True)``): the web app reads them
+    once per moment for the activity, and the trust view takes its interactions from the
+    activity (:meth:`Activity.interactions`), so a moment reads the events table once.
+    """
+    if columns is None:
+        columns = read_event_columns(conn, until_us=until_us, posts=True)
+    else:
+        columns = columns.select(columns.time_us <= until_us)
+    order = np.lexsort((columns.event_id, columns.time_us))
     activity = Activity(
-        event_id=event_id,
-        kind=as_int[:, 1],
-        time_us=as_int[:, 2],
-        actor=as_int[:, 6],
-        target=as_int[:, 7],
-        actor_identity=as_int[:, 4],
-        target_identity=as_int[:, 5],
-        answers=np.full(len(event_id), -1, dtype=np.int64),
-        value=columns[:, 3].copy(),
-        kinds=_KINDS,
+        event_id=columns.event_id[order],
+        kind=columns.kind[order],
+        time_us=columns.time_us[order],
+        actor=columns.actor_person[order],
+        target=columns.target_person[order],
+        actor_identity=columns.actor_identity[order],
+        target_identity=columns.target_identity[order],
+        answers=np.full(len(order), -1, dtype=np.int64),
+        value=columns.value[order],
+        kinds=TABLE_KINDS,
         owner=owner_person(conn),
         at_us=until_us,
     )

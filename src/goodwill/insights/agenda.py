@@ -156,8 +156,8 @@ def _collect(
     if activity.owner is None:
         raise StoreError(NO_OWNER)
     policy = policy or default_policy()
-    if view is None:
-        view = open_view(conn, policy, at_us=at_us)
+    if view is None:  # from the activity's interactions: the events are read once
+        view = open_view(conn, policy, at_us=at_us, columns=activity.interactions())
     elif view.snapshot.at_us != at_us:
         raise ValueError(f"the trust view given is as of {view.snapshot.at_us}, not {at_us}")
     relationships = (

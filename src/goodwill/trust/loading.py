@@ -9,11 +9,11 @@ merge takes effect at once and an unmerge undoes it), and gives each person a de
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import numpy.typing as npt
-from sqlalchemy import Connection, case, literal, select
-from sqlalchemy.orm import aliased
+from sqlalchemy import Connection, Select, case, func, literal, select
 
 from goodwill.errors import NotFoundError
 from goodwill.events import KINDS, NOTE_KINDS
@@ -75,6 +75,19 @@ class EventColumns:
     def __len__(self) -> int:
         return len(self.event_id)
 
+    def select(self, keep: npt.NDArray[np.bool_]) -> EventColumns:
+        """The rows where ``keep`` is true, in the same order."""
+        return EventColumns(
+            self.event_id[keep],
+            self.actor_identity[keep],
+            self.target_identity[keep],
+            self.actor_person[keep],
+            self.target_person[keep],
+            self.kind[keep],
+            self.time_us[keep],
+            self.value[keep],
+        )
+
 
 def read_event_columns(
     conn: Connection,
@@ -82,45 +95,73 @@ def read_event_columns(
     after_id: int = 0,
     until_id: int | None = None,
     until_us: int | None = None,
+    posts: bool = False,
 ) -> EventColumns:
     """Every interaction with a target whose id is above ``after_id`` (and at most
-    ``until_id``; that happened by ``until_us``), as columns.
+    ``until_id``; that happened by ``until_us``), as columns; with ``posts``, events
+    without a target too (their target identity and person are -1), which is what
+    :func:`goodwill.insights.activity.load_activity` reads: one read then serves both.
 
     The owner's notes (:data:`~goodwill.events.NOTE_KINDS`) are not interactions and are
     left out. Rows come through the driver's own cursor (a server-side one on PostgreSQL)
     in blocks straight into numpy, without a Python object per row beyond the driver's
     tuple: reading is what bounds rebuilding trust from a ledger of millions of events.
     """
-    actor_identity = aliased(identities)
-    target_identity = aliased(identities)
     kind_code = case(
         *((events.c.kind == kind, literal(code)) for code, kind in enumerate(TABLE_KINDS)),
         else_=literal(-1),
     )
+    # a post's missing target reads as -1: NULL would come through as NaN
     query = (
         select(
             events.c.id,
             events.c.actor_id,
-            events.c.target_id,
-            actor_identity.c.person_id,
-            target_identity.c.person_id,
+            func.coalesce(events.c.target_id, -1),
             kind_code,
             events.c.occurred_at,
             events.c.value,
         )
-        .join(actor_identity, actor_identity.c.id == events.c.actor_id)
-        .join(target_identity, target_identity.c.id == events.c.target_id)
         .where(events.c.id > after_id, events.c.kind.in_(TABLE_KINDS))
         .order_by(events.c.id)
     )
+    if not posts:
+        query = query.where(events.c.target_id.is_not(None))
     if until_us is not None:
         query = query.where(events.c.occurred_at <= until_us)
     if until_id is not None:
         query = query.where(events.c.id <= until_id)
+    block = _fetch(conn, query, 6)
+    event_id, actor, target, kind, time_us = (block[:, c].astype(np.int64) for c in range(5))
+    # people are looked up here rather than joined per event in SQL (a third of the read);
+    # identities are read after the events, so every identity an event names is there
+    holders = _fetch(conn, select(identities.c.id, identities.c.person_id), 2).astype(np.int64)
+    holder = np.full(int(holders[:, 0].max()) + 1 if len(holders) else 0, -1, dtype=np.int64)
+    holder[holders[:, 0]] = holders[:, 1]
+    actor_person, target_person = _looked_up(holder, actor), _looked_up(holder, target)
+    read = EventColumns(
+        event_id, actor, target, actor_person, target_person, kind, time_us, block[:, 5].copy()
+    )
+    known = actor_person >= 0  # an event whose identity is gone is no event (as a join)
+    if not posts:
+        known &= target_person >= 0
+    return read if known.all() else read.select(known)
+
+
+def _looked_up(holder: Ints, identity: Ints) -> Ints:
+    """The person holding each identity, -1 for none (a post's -1, or an unknown id)."""
+    inside = (identity >= 0) & (identity < len(holder))
+    found = np.full(len(identity), -1, dtype=np.int64)
+    found[inside] = holder[identity[inside]]
+    return found
+
+
+def _fetch(conn: Connection, query: Select[Any], width: int) -> npt.NDArray[np.float64]:
+    """A numeric query's rows as one float64 block, through the driver's own cursor (a
+    server-side one on PostgreSQL), a block of rows at a time."""
     sql = str(query.compile(dialect=conn.dialect, compile_kwargs={"literal_binds": True}))
     raw = conn.connection.driver_connection
     postgres = conn.dialect.name == "postgresql"
-    cursor = raw.cursor(name="goodwill_events") if postgres else raw.cursor()  # type: ignore[union-attr]
+    cursor = raw.cursor(name="goodwill_columns") if postgres else raw.cursor()  # type: ignore[union-attr]
     parts: list[npt.NDArray[np.float64]] = []
     try:
         cursor.execute(sql)
@@ -129,22 +170,26 @@ def read_event_columns(
             parts.append(np.array(rows, dtype=np.float64))
     finally:
         cursor.close()
-    block = np.concatenate(parts) if parts else np.zeros((0, 8))
-    event_id, actor, target, actor_person, target_person, kind, time_us = (
-        block[:, c].astype(np.int64) for c in range(7)
-    )
-    return EventColumns(
-        event_id, actor, target, actor_person, target_person, kind, time_us, block[:, 7].copy()
-    )
+    return np.concatenate(parts) if parts else np.zeros((0, width))
 
 
-def load_events(conn: Connection, *, until_us: int | None = None) -> tuple[EventTable, PersonIndex]:
+def load_events(
+    conn: Connection, *, until_us: int | None = None, columns: EventColumns | None = None
+) -> tuple[EventTable, PersonIndex]:
     """Every interaction with a target (up to ``until_us``) as columns over people's indices.
 
     The owner's notes (:data:`~goodwill.events.NOTE_KINDS`) are not interactions and are
-    left out.
+    left out. ``columns`` already read (in event id order, posts allowed: they are left
+    out here, as are rows after ``until_us``) spare reading the ledger again; the result
+    is the same as reading it.
     """
-    read = read_event_columns(conn, until_us=until_us)
+    if columns is None:
+        read = read_event_columns(conn, until_us=until_us)
+    else:
+        keep = columns.target_person >= 0
+        if until_us is not None:
+            keep &= columns.time_us <= until_us
+        read = columns if keep.all() else columns.select(keep)
     people, dense = np.unique(
         np.concatenate([read.actor_person, read.target_person]), return_inverse=True
     )

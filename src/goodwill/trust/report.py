@@ -20,7 +20,7 @@ from goodwill.ledger.queries import person_names
 from goodwill.trust.community import CommunityStanding, community_standing
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.explain import Explanation, explain
-from goodwill.trust.loading import PersonIndex, load_events
+from goodwill.trust.loading import EventColumns, PersonIndex, load_events
 from goodwill.trust.model import TrustSnapshot, assess
 from goodwill.trust.policy import Policy
 from goodwill.trust.stages import relationships_of
@@ -221,7 +221,13 @@ class TrustView:
         ]
 
 
-def open_view(conn: Connection, policy: Policy, *, at_us: int) -> TrustView:
-    """Load the ledger's events up to ``at_us`` and assess trust as of then."""
-    table, index = load_events(conn, until_us=at_us)
+def open_view(
+    conn: Connection, policy: Policy, *, at_us: int, columns: EventColumns | None = None
+) -> TrustView:
+    """Load the ledger's events up to ``at_us`` and assess trust as of then.
+
+    ``columns`` already read as of ``at_us`` (:func:`~goodwill.trust.loading.load_events`)
+    spare a second read of the events when the caller has them, as the web app does with
+    the activity of the same moment."""
+    table, index = load_events(conn, until_us=at_us, columns=columns)
     return TrustView(conn, table, index, assess(table, policy, at_us))

@@ -23,7 +23,7 @@ from goodwill.events import from_time_us
 from goodwill.insights.activity import Activity, Ints
 from goodwill.insights.hygiene.flags import Flag, Lookups, noisy_or
 from goodwill.insights.hygiene.pitches import ADDRESSED
-from goodwill.insights.hygiene.shingles import near_duplicate_groups, normalise
+from goodwill.insights.hygiene.shingles import near_duplicate_groups, normalise_all
 
 __all__ = ["BlastSettings", "Campaign", "detect_blasts", "find_campaigns"]
 
@@ -101,7 +101,10 @@ def find_campaigns(activity: Activity, lookups: Lookups, settings: BlastSettings
     textless = not lookups.has_texts
     if not textless:
         said = lookups.texts(activity.event_id[rows].tolist())
-        plain = [normalise(said.get(int(i), "")) for i in activity.event_id[rows]]
+        raw = [said.get(int(i), "") for i in activity.event_id[rows]]
+        distinct = list(set(raw))  # copies of one text: normalised once
+        normalised = dict(zip(distinct, normalise_all(distinct), strict=True))
+        plain = [normalised[text] for text in raw]
         long_enough = np.array([len(p.split()) >= settings.min_words for p in plain], dtype=bool)
         rows, sitting = rows[long_enough], sitting[long_enough]
         kept = [p for p, keep in zip(plain, long_enough, strict=True) if keep]

@@ -26,19 +26,17 @@ from scipy.sparse.csgraph import (  # type: ignore[import-untyped]  # scipy ship
 
 from goodwill.insights.activity import Ints
 
-__all__ = ["HASHES", "near_duplicate_groups", "normalise", "signatures"]
+__all__ = ["HASHES", "near_duplicate_groups", "normalise", "normalise_all", "signatures"]
 
 HASHES = 128  # MinHash values per text: similarity estimates within about ±0.04
 _BANDS = 16  # 16 bands of 8 rows: texts above ~0.7 similarity meet in some band
 _ROWS = HASHES // _BANDS
 _SHINGLE = 5  # characters: long enough to carry words, short enough for short texts
-_CHUNK = 1 << 16  # shingles hashed at a time, to bound memory
 _URL = re.compile(r"(?i)\b(?:https?://|www\.)\S+")
 _MENTION = re.compile(r"(?<![\w@])@[\w.-]+(?:@[\w.-]+)?")
 _NOT_WORD = re.compile(r"[^\w]+|_")
 _SEED = 20_250_101
-
-U64 = npt.NDArray[np.uint64]
+_SEPARATOR = "\x1e"
 
 
 def normalise(text: str) -> str:
@@ -47,41 +45,64 @@ def normalise(text: str) -> str:
     text = _URL.sub(" url ", text)
     text = _MENTION.sub(" ", text)
     folded = unicodedata.normalize("NFKD", text.lower())
-    plain = "".join(ch for ch in folded if not unicodedata.combining(ch))
+    # ASCII holds no combining marks: most texts skip the walk over their characters
+    plain = (
+        folded
+        if folded.isascii()
+        else "".join(ch for ch in folded if not unicodedata.combining(ch))
+    )
     return " ".join(_NOT_WORD.sub(" ", plain).split())
 
 
-def _shingles(texts: list[str]) -> tuple[U64, Ints]:
-    """Every character 5-gram of every text as a 64-bit number, and which text it is in."""
-    encoded = [t.encode("utf-8") for t in texts]
-    lengths = np.array([len(b) for b in encoded], dtype=np.int64)
-    data = np.frombuffer(b"".join(encoded), dtype=np.uint8).astype(np.uint64)
-    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]) if len(lengths) else lengths
-    counts = np.maximum(lengths - _SHINGLE + 1, 0)
-    owner = np.repeat(np.arange(len(texts), dtype=np.int64), counts)
-    offset = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(
-        np.cumsum(counts) - counts, counts
-    )
-    first = np.repeat(starts, counts) + offset
-    value = np.zeros(len(first), dtype=np.uint64)
-    for k in range(_SHINGLE):
-        value = (value << np.uint64(8)) | data[first + k]
-    return value, owner
+def normalise_all(texts: list[str]) -> list[str]:
+    """:func:`normalise` of each text, in a few passes over all of them joined rather than
+    several calls per text: a blast detector normalises hundreds of thousands of texts.
+
+    The texts are joined by a record separator (first turned into a space inside a text,
+    which ``normalise`` would do anyway): Python's patterns count it as a space, so no
+    link or mention runs across it, and it is a starter with no decomposition, so NFKD
+    never moves a mark across it either.
+    """
+    if not texts:
+        return []
+    joined = _SEPARATOR.join(t.replace(_SEPARATOR, " ") for t in texts)
+    joined = _MENTION.sub(" ", _URL.sub(" url ", joined))
+    folded = unicodedata.normalize("NFKD", joined.lower()).split(_SEPARATOR)
+    return [
+        " ".join(
+            _NOT_WORD.sub(
+                " ",
+                part
+                if part.isascii()
+                else "".join(ch for ch in part if not unicodedata.combining(ch)),
+            ).split()
+        )
+        for part in folded
+    ]
 
 
 def signatures(texts: list[str]) -> npt.NDArray[np.uint32]:
     """A MinHash signature (``HASHES`` values) per text; texts shorter than a shingle get
-    all-maximum signatures, which match nothing by construction."""
+    all-maximum signatures, which match nothing by construction.
+
+    A text's shingles are its UTF-8 bytes read ``_SHINGLE`` at a time as one big-endian
+    number; each of the ``HASHES`` functions is the top 32 bits of ``a * x + b`` (mod
+    2**64) with seeded odd ``a`` and any ``b``. The compiled pass
+    (:func:`~goodwill.insights.hygiene.minhash_kernel.minhash_rows`) does all of it
+    without materialising a shingle.
+    """
+    from goodwill.insights.hygiene.minhash_kernel import minhash_rows  # numba: on first use
+
     rng = np.random.default_rng(_SEED)
     multipliers = rng.integers(1, 2**63, size=HASHES, dtype=np.uint64) | np.uint64(1)
     adders = rng.integers(0, 2**63, size=HASHES, dtype=np.uint64)
-    shingle, owner = _shingles(texts)
+    encoded = [t.encode("utf-8") for t in texts]
+    lengths = np.array([len(b) for b in encoded], dtype=np.int64)
+    starts = np.concatenate([[0], np.cumsum(lengths)[:-1]]).astype(np.int64)
+    data = np.frombuffer(b"".join(encoded), dtype=np.uint8)
     result = np.full((len(texts), HASHES), np.iinfo(np.uint32).max, dtype=np.uint32)
-    for start in range(0, len(shingle), _CHUNK):
-        part = shingle[start : start + _CHUNK, None]
-        # multiply-shift hashing: the top 32 bits of a*x + b (mod 2**64) for each (a, b)
-        hashed = ((part * multipliers + adders) >> np.uint64(32)).astype(np.uint32)
-        np.minimum.at(result, owner[start : start + _CHUNK], hashed)
+    if len(texts):
+        minhash_rows(data, starts, lengths, _SHINGLE, multipliers, adders, result)
     return result
 
 
@@ -92,8 +113,9 @@ def near_duplicate_groups(texts: list[str], scope: Ints, min_similarity: float) 
     count = len(texts)
     if count == 0:
         return np.zeros(0, dtype=np.int64)
-    unique, inverse = np.unique(np.array(texts, dtype=object), return_inverse=True)
-    signs = signatures([str(u) for u in unique])[inverse]
+    distinct: dict[str, int] = {}  # each text's first copy: sorting strings costs more
+    inverse = np.array([distinct.setdefault(t, len(distinct)) for t in texts], dtype=np.int64)
+    signs = signatures(list(distinct))[inverse]
     left: list[Ints] = []
     right: list[Ints] = []
     for band in range(_BANDS):
