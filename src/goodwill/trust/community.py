@@ -32,6 +32,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from goodwill.trust.distinct import distinct
 from goodwill.trust.evidence import EARNED, EventTable
 from goodwill.trust.model import TrustSnapshot, leanings
 from goodwill.trust.network import NetworkTrust
@@ -70,7 +71,7 @@ def sustained_windows(snapshot: TrustSnapshot, table: EventTable) -> Floats:
     window_us = int(policy.window_days * _US_PER_DAY)
     window = table.time_us[evidence.row_event[rows]] // window_us
     window = window - window.min()
-    occasions = np.unique(evidence.row_trustee[rows] * (int(window.max()) + 1) + window)
+    occasions = distinct(evidence.row_trustee[rows] * (int(window.max()) + 1) + window)
     person = occasions // (int(window.max()) + 1)
     return np.bincount(person, minlength=n).astype(np.float64)
 

@@ -44,6 +44,7 @@ import numpy as np
 import numpy.typing as npt
 
 from goodwill.errors import AlgorithmInputError
+from goodwill.trust.distinct import distinct
 from goodwill.trust.evidence import EventTable, compute_evidence
 from goodwill.trust.model import TrustSnapshot, assess, base_rates
 from goodwill.trust.opinion import Opinions, opinions
@@ -122,7 +123,7 @@ def even_times(start_us: int, end_us: int, count: int) -> Ints:
     if count == 1 or end_us <= start_us:
         return np.array([end_us], dtype=np.int64)
     times = np.linspace(start_us, end_us, count).round().astype(np.int64)
-    return np.unique(times)
+    return distinct(times)
 
 
 def anchors_for(events: int) -> int:
@@ -150,7 +151,7 @@ def chart_times(table: EventTable, one: int, other: int, until_us: int) -> Ints:
     first = int(instants[0])
     if len(instants) + GRID_TIMES > MOST_TIMES:
         return even_times(first, until_us, MOST_TIMES)
-    return np.unique(np.concatenate([even_times(first, until_us, GRID_TIMES), instants]))
+    return distinct(np.concatenate([even_times(first, until_us, GRID_TIMES), instants]))
 
 
 def pair_history(
@@ -228,7 +229,7 @@ def anchor_rows(moved: Floats, count: int) -> Ints:
     jumps = jumps[moved[jumps] > 0]
     spread = max(count - 2 * len(jumps), min(count, 2))
     even = np.linspace(size - 1, 0, spread).round().astype(np.int64)  # one: the last
-    return np.unique(np.concatenate([jumps, jumps - 1, even])).astype(np.int64)
+    return distinct(np.concatenate([jumps, jumps - 1, even])).astype(np.int64)
 
 
 def _moves(evidence: Floats, prior_weight: float) -> Floats:

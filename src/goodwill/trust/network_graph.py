@@ -52,6 +52,7 @@ import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # scipy ships no stubs
 
+from goodwill.trust.distinct import distinct
 from goodwill.trust.evidence import EARNED, EventTable
 from goodwill.trust.model import TrustSnapshot
 
@@ -214,7 +215,7 @@ def _acts(
     window = table.time_us[evidence.row_event] // window_us
     window = window - window.min()
     occasion = actor * (int(window.max()) + 1) + window  # one actor in one window
-    addressed = np.unique(occasion[positive] * n + target[positive]) // n
+    addressed = distinct(occasion[positive] * n + target[positive]) // n
     occasions, breadth = np.unique(addressed, return_counts=True)
     at = np.minimum(np.searchsorted(occasions, occasion), len(occasions) - 1)
     count = np.where(occasions[at] == occasion, breadth[at], 1).astype(np.float64)

@@ -28,6 +28,7 @@ from dataclasses import dataclass
 import numpy as np
 import numpy.typing as npt
 
+from goodwill.trust.distinct import distinct
 from goodwill.trust.evidence import EventTable, positive_events, time_span
 from goodwill.trust.policy import Policy
 
@@ -97,7 +98,7 @@ def _chances(
     day = time_us // _US_PER_DAY
     first_day = int(day.min()) if len(day) else 0
     days = int(day.max()) - first_day + 1 if len(day) else 1
-    occasions = np.unique(group * days + (day - first_day)) // days
+    occasions = distinct(group * days + (day - first_day)) // days
     count = np.bincount(occasions, minlength=size).astype(np.float64)
     first, last = time_span(group, time_us, size)
     has = count > 0
