@@ -8,11 +8,11 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 from sqlalchemy import Connection
 
 from goodwill.cli.app import app, open_store, out
+from goodwill.cli.terminal import inert
 from goodwill.cli.trust_commands import AtOption, JsonFlag, PersonArg, PolicyOption, TopOption
 from goodwill.events import from_time_us, now_us
 from goodwill.insights.activity import load_activity
@@ -38,7 +38,7 @@ def _lines(evidence: list[dict[str, Any]], indent: str = "    ") -> None:
     for c in evidence:
         towards = f" → {c['target']}" if c["target"] else ""
         said = f": {c['text']}" if c["text"] else ""
-        out.print(escape(f"{indent}{c['time'][:10]} {c['kind']} {c['actor']}{towards}{said}"))
+        out.print(inert(f"{indent}{c['time'][:10]} {c['kind']} {c['actor']}{towards}{said}"))
 
 
 def _stamp(iso: str | None) -> str:
@@ -86,8 +86,8 @@ def advocates(
         counts = ", ".join(f"{n} {kind}" for kind, n in r.counts.items())
         mark = "advocate" if r.is_advocate else "not yet an advocate"
         out.print(
-            f"[bold]{escape(r.name)}[/bold] (person {r.person}): score {r.score:.1f}, {mark}; "
-            f"{escape(counts)}; {r.weeks} weeks, {_stamp(r.first)} to {_stamp(r.last)}; "
+            f"[bold]{inert(r.name)}[/bold] (person {r.person}): score {r.score:.1f}, {mark}; "
+            f"{inert(counts)}; {r.weeks} weeks, {_stamp(r.first)} to {_stamp(r.last)}; "
             f"focus {r.focus:.0%}, coverage {r.coverage:.0%}"
         )
         _lines(evidence[r.person])
@@ -121,9 +121,9 @@ def outcome(
     worth = "" if value is None else f" worth {value:g}"
     day = f"{from_time_us(time_us):%Y-%m-%d}"
     if added:
-        out.print(escape(f"recorded: {kind}{worth} with {name} (person {person_id}) on {day}"))
+        out.print(inert(f"recorded: {kind}{worth} with {name} (person {person_id}) on {day}"))
     else:
-        out.print(escape(f"already recorded: {kind}{worth} with {name} on {day}; nothing added"))
+        out.print(inert(f"already recorded: {kind}{worth} with {name} on {day}; nothing added"))
 
 
 @app.command()
@@ -153,19 +153,19 @@ def outcomes(
         for r in report.by_relationship:
             kinds = ", ".join(f"{n} {k}" for k, n in r.kinds.items())
             table.add_row(
-                str(r.person), escape(r.name), str(r.results), f"{r.value:g}", kinds,
+                str(r.person), inert(r.name), str(r.results), f"{r.value:g}", inert(kinds),
                 r.first[:10], r.last[:10],
             )  # fmt: skip
         out.print(table)
     for line in (a.sentence for a in report.associations):
-        out.print(escape(f"- {line}"))
+        out.print(inert(f"- {line}"))
     for result in report.results:
         worth = "" if result.value is None else f" worth {result.value:g}"
         said = f": {result.note}" if result.note else ""
-        out.print(escape(f"{result.time[:10]} {result.kind}{worth} with {result.name}{said}"))
+        out.print(inert(f"{result.time[:10]} {result.kind}{worth} with {result.name}{said}"))
         _lines(evidence[result.event_id])
     for caveat in report.caveats:
-        out.print(escape(f"note: {caveat}"))
+        out.print(inert(f"note: {caveat}"))
 
 
 def _summary_table(title: str, rows: list[BrandSummary]) -> Table:
@@ -175,7 +175,7 @@ def _summary_table(title: str, rows: list[BrandSummary]) -> Table:
     )  # fmt: skip
     for s in rows:
         table.add_row(
-            s.group, str(s.items), str(s.complaints), str(s.questions), str(s.answered),
+            inert(s.group), str(s.items), str(s.complaints), str(s.questions), str(s.answered),
             f"{s.unanswered_share:.0%}",
             "-" if s.median_hours is None else f"{s.median_hours:g}",
             "-" if s.p90_hours is None else f"{s.p90_hours:g}",
@@ -219,5 +219,5 @@ def brand(
             if not i.answered
             else f"answered in {i.response_hours:g} h ({i.answered_by})"
         )
-        out.print(f"[bold]{i.tone}[/bold] from {escape(i.name)} on {i.network}, {state}")
+        out.print(f"[bold]{i.tone}[/bold] from {inert(i.name)} on {inert(i.network)}, {state}")
         _lines(evidence[i.event_id])

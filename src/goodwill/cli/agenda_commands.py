@@ -8,10 +8,10 @@ from datetime import date
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from goodwill.cli.app import app, open_store, out
+from goodwill.cli.terminal import inert
 from goodwill.cli.trust_commands import AtOption, JsonFlag, PolicyOption
 from goodwill.events import from_time_us
 from goodwill.insights.agenda import build_agenda, find_item
@@ -113,11 +113,11 @@ def agenda(
                 " (ranked last: nobody answered this stranger)" if item.cold else ""
             )
             table.add_row(
-                item.key,
+                inert(item.key),
                 item.action,
-                escape(f"{item.name} ({item.person})"),
-                escape(item.suggestion),
-                escape(why),
+                inert(f"{item.name} ({item.person})"),
+                inert(item.suggestion),
+                inert(why),
                 f"{item.score:.2f}",
             )
         out.print(table)
@@ -136,18 +136,18 @@ def agenda(
 def _print_item(rank: int, item: AgendaItem, lines: list[Cited]) -> None:
     """One item as a block: what to do, why, and the events behind it."""
     out.print(
-        f"[bold]{rank}. {item.key}[/bold]  {item.action}  {escape(item.name)} "
+        f"[bold]{rank}. {inert(item.key)}[/bold]  {item.action}  {inert(item.name)} "
         f"(person {item.person})  score {item.score:.2f}",
         highlight=False,
     )
-    out.print(f"   {escape(item.suggestion)}", highlight=False)
+    out.print(f"   {inert(item.suggestion)}", highlight=False)
     cold = "; ranked last: a stranger's contact that nobody answered" if item.cold else ""
-    out.print(f"   why: {escape(item.reason)}{cold}", highlight=False)
+    out.print(f"   why: {inert(item.reason)}{cold}", highlight=False)
     shown = lines[-_LINES:]
     if len(lines) > len(shown):
         out.print(f"     … {len(lines) - len(shown)} earlier (--json lists them)", highlight=False)
     for cited in shown:
-        out.print(f"     {escape(cited.line())}", highlight=False, style="dim")
+        out.print(f"     {inert(cited.line())}", highlight=False, style="dim")
 
 
 def _note(
@@ -165,7 +165,10 @@ def _note(
     with ledger.read() as conn:
         closed = item_notes(conn, at_us=time_us).hidden.get(key, "")
         if closed and not closed.startswith("snoozed"):
-            out.print(f"{key} is already closed ({closed}); nothing recorded", highlight=False)
+            out.print(
+                f"{inert(key)} is already closed ({inert(closed)}); nothing recorded",
+                highlight=False,
+            )
             return
         item = find_item(conn, key, at_us=time_us, policy=load_policy(policy))
     added = note_on_item(ledger, note, item, time_us=time_us, until_us=until_us)
@@ -179,7 +182,7 @@ def _note(
     tail = "" if until_us is None else f" until {from_time_us(until_us):%Y-%m-%d %H:%M} UTC"
     again = "" if added else " (already recorded)"
     out.print(
-        f"{verb}{tail}: {item.key} — {escape(item.suggestion)} ({escape(item.name)}){again}",
+        f"{verb}{tail}: {inert(item.key)} — {inert(item.suggestion)} ({inert(item.name)}){again}",
         highlight=False,
     )
 
@@ -285,11 +288,11 @@ def trip(
         out.print_json(json.dumps(payload, ensure_ascii=False))
         return
     again = "" if added else " (already recorded)"
-    out.print(f"trip to {escape(city.strip())}, {first} to {last}{again}", highlight=False)
+    out.print(f"trip to {inert(city.strip())}, {first} to {last}{again}", highlight=False)
     if not there:
         out.print("no contact of yours lives there (as far as their address-book city says)")
         return
-    names = ", ".join(escape(i.name) for i in there[:10]) + (" …" if len(there) > 10 else "")
+    names = ", ".join(inert(i.name) for i in there[:10]) + (" …" if len(there) > 10 else "")
     out.print(
         f"{len(there)} contacts live there, on the agenda from "
         f"{from_time_us(shows_us):%Y-%m-%d}: {names}",

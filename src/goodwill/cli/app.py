@@ -8,6 +8,7 @@ and notes go to stderr, so ``--json`` output can be piped.
 from __future__ import annotations
 
 import sys
+from pathlib import Path
 from typing import Annotated, Any
 
 import typer
@@ -15,14 +16,18 @@ from rich.console import Console
 from sqlalchemy.exc import DBAPIError
 from typer.core import TyperGroup
 
+from goodwill.cli.terminal import filtered, plain
 from goodwill.errors import GoodwillError
 from goodwill.ledger import Ledger, open_ledger, resolve_url
+from goodwill.ledger.private_files import loose_permissions
 
 __all__ = ["EXIT_ERROR", "app", "err", "open_store", "out"]
 
 EXIT_ERROR = 2
-out = Console()
-err = Console(stderr=True)
+# Imported text never reaches the terminal as control codes (goodwill.cli.terminal); emoji
+# codes (":cat:") in a name stay text too.
+out = filtered(Console(emoji=False))
+err = filtered(Console(stderr=True, emoji=False))
 
 
 class _Group(TyperGroup):
@@ -39,7 +44,7 @@ class _Group(TyperGroup):
 
 
 def _fail(message: str) -> None:
-    print(f"goodwill: error: {message}", file=sys.stderr)
+    print(f"goodwill: error: {plain(message)}", file=sys.stderr)  # may quote a record
     raise SystemExit(EXIT_ERROR)
 
 
@@ -72,4 +77,10 @@ def open_store(ctx: typer.Context) -> Ledger:
     """The ledger the user chose with ``--db`` or ``GOODWILL_DB``, opened and migrated."""
     ledger = open_ledger(resolve_url((ctx.obj or {}).get("db")))
     ctx.call_on_close(ledger.close)
+    if ledger.is_sqlite and ledger.engine.url.database and sys.stderr.isatty():
+        # Said to the person at the terminal, not fixed: they may share it with a group on
+        # purpose. Not said to a script reading stderr, which could not act on it.
+        warning = loose_permissions(Path(ledger.engine.url.database))
+        if warning:
+            print(f"goodwill: warning: {plain(warning)}", file=sys.stderr)
     return ledger

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import json
 import sys
 from collections.abc import Iterator
@@ -11,11 +12,11 @@ from pathlib import Path
 from typing import Annotated, Any, TextIO
 
 import typer
-from rich.markup import escape
 from sqlalchemy import Connection
 
 from goodwill.cli.app import app, err, open_store, out
 from goodwill.cli.export_commands import export_app
+from goodwill.cli.terminal import inert, plain_export
 from goodwill.cli.trust_commands import AtOption, JsonFlag, PersonArg, PolicyOption
 from goodwill.errors import GoodwillError
 from goodwill.events import from_time_us
@@ -24,6 +25,7 @@ from goodwill.insights.circle_pins import PIN_LEVELS, UNPINNED, latest_pins, rec
 from goodwill.insights.circle_rules import TIERS, load_rules
 from goodwill.insights.circles import Circles, Placement, circles_of, placement_of, share_verdict
 from goodwill.insights.citing import Cited, cite
+from goodwill.ledger.private_files import create_private
 from goodwill.ledger.queries import find_person, person_names
 from goodwill.trust.policy import load_policy
 from goodwill.trust.report import open_view, parse_moment
@@ -100,7 +102,9 @@ def circles(
         }
         out.print_json(json.dumps(payload))
         return
-    out.print(f"circles of trust as of {moment:%Y-%m-%d %H:%M} UTC ({found.rules.source})")
+    out.print(
+        f"circles of trust as of {moment:%Y-%m-%d %H:%M} UTC ({found.rules.source})", markup=False
+    )
     for tier in shown:
         group = [m for m in members if m.tier == tier]
         out.print(f"\n[bold]{tier}[/bold] ({len(group)}): {found.rules.tier(tier).summary()}")
@@ -111,12 +115,10 @@ def circles(
                 if f
                 else "no contact yet"
             )
-            out.print(
-                f"  {m.person:>5}  [bold]{escape(m.name)}[/bold]  {figures}: {escape(m.note)}"
-            )
+            out.print(f"  {m.person:>5}  [bold]{inert(m.name)}[/bold]  {figures}: {inert(m.note)}")
             for e in m.evidence:
                 if e in cited:
-                    out.print(f"         {escape(cited[e].line())}", highlight=False)
+                    out.print(f"         {inert(cited[e].line())}", highlight=False)
 
 
 @app.command()
@@ -155,12 +157,16 @@ def _pin(ctx: typer.Context, person: str, level: str, at: str | None) -> None:
         name = person_names(conn, [person_id]).get(person_id, "?")
         current = latest_pins(conn, when).get(person_id)
     if level == UNPINNED and current is None:
-        err.print(f"{name} (person {person_id}) has no pin as of {from_time_us(when):%Y-%m-%d}")
+        err.print(
+            f"{inert(name)} (person {person_id}) has no pin as of {from_time_us(when):%Y-%m-%d}"
+        )
         return
     added = record_pin(ledger, person_id, level, time_us=when)
     done = "unpinned" if level == UNPINNED else f"pinned to {level}"
     already = "" if added else " (already recorded)"
-    out.print(f"{name} (person {person_id}) {done} as of {from_time_us(when):%Y-%m-%d}{already}")
+    out.print(
+        f"{inert(name)} (person {person_id}) {done} as of {from_time_us(when):%Y-%m-%d}{already}"
+    )
 
 
 @app.command(name="may-share")
@@ -192,7 +198,7 @@ def may_share(
         }
         out.print_json(json.dumps(payload))
     else:
-        out.print(f"{'yes' if allowed else 'no'}: {reason}")
+        out.print(f"{'yes' if allowed else 'no'}: {inert(reason)}")
     if not allowed:
         raise typer.Exit(1)
 
@@ -234,13 +240,16 @@ def export_circle(
 
 @contextmanager
 def _destination(path: Path | None) -> Iterator[TextIO]:
-    """stdout, or ``path`` written whole or not at all."""
+    """stdout (without control characters: it may be a terminal), or ``path`` written
+    whole or not at all, readable by its owner only."""
     if path is None or str(path) == "-":
-        yield sys.stdout
+        buffer = io.StringIO(newline="")
+        yield buffer
+        sys.stdout.write(plain_export(buffer.getvalue()))
         return
     part = path.with_name(path.name + ".part")
     try:
-        with part.open("w", encoding="utf-8", newline="") as handle:
+        with create_private(part).open("w", encoding="utf-8", newline="") as handle:
             yield handle
         part.replace(path)
     except OSError as exc:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import io
 import sys
 from pathlib import Path
 from typing import Annotated
@@ -9,9 +10,11 @@ from typing import Annotated
 import typer
 
 from goodwill.cli.app import app, err, open_store
+from goodwill.cli.terminal import plain_export
 from goodwill.errors import GoodwillError
 from goodwill.export.contacts import contacts
 from goodwill.export.vcard import VERSIONS, write_vcards
+from goodwill.ledger.private_files import create_private
 from goodwill.ledger.queries import find_person
 
 export_app = typer.Typer(
@@ -46,12 +49,14 @@ def vcard(
         chosen = [find_person(conn, p) for p in people] if people else None
         cards = contacts(conn, chosen)
         if out is None or str(out) == "-":
-            written = write_vcards(cards, sys.stdout, version)
+            buffer = io.StringIO(newline="")  # without control characters: may be a terminal
+            written = write_vcards(cards, buffer, version)
+            sys.stdout.write(plain_export(buffer.getvalue()))
             err.print(f"wrote {written:,} cards")
             return
         part = out.with_name(out.name + ".part")  # the file appears whole, or not at all
         try:
-            with part.open("w", encoding="utf-8", newline="") as handle:
+            with create_private(part).open("w", encoding="utf-8", newline="") as handle:
                 written = write_vcards(cards, handle, version)
             part.replace(out)
         except OSError as exc:

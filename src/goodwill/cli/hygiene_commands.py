@@ -7,10 +7,10 @@ from dataclasses import asdict
 from typing import Annotated, Any
 
 import typer
-from rich.markup import escape
 from sqlalchemy import Connection
 
 from goodwill.cli.app import app, open_store, out
+from goodwill.cli.terminal import inert
 from goodwill.events import from_time_us
 from goodwill.insights import Cited, cite, load_activity
 from goodwill.insights.hygiene import DETECTORS, Flag, Lookups, hygiene_report, load_settings
@@ -32,13 +32,13 @@ def _entry(flag: Flag, name: str, evidence: list[Cited]) -> dict[str, Any]:
 
 def _print_flag(flag: Flag, name: str, evidence: list[Cited]) -> None:
     out.print(
-        f"  [bold]{flag.confidence:.2f}[/bold]  {escape(name)} (person {flag.person}): "
-        f"{escape(flag.reason)}",
+        f"  [bold]{flag.confidence:.2f}[/bold]  {inert(name)} (person {flag.person}): "
+        f"{inert(flag.reason)}",
         highlight=False,
         soft_wrap=True,
     )
     for cited in evidence[:_LINES]:
-        out.print(f"        {escape(cited.line())}", highlight=False, soft_wrap=True)
+        out.print(f"        {inert(cited.line())}", highlight=False, soft_wrap=True)
     if len(evidence) > _LINES:
         out.print(f"        … {len(evidence) - _LINES} more (--json lists them)", highlight=False)
 

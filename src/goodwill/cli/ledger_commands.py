@@ -11,11 +11,12 @@ from rich.table import Table
 
 from goodwill.cli.app import app, err, open_store, out
 from goodwill.cli.progress import import_progress
+from goodwill.cli.terminal import inert
 from goodwill.errors import SourceError
 from goodwill.importing import ImportSummary, check_import, run_import
 from goodwill.ledger.migrate import current_revision
 from goodwill.ledger.queries import stats as store_stats
-from goodwill.sources.registry import available_sources
+from goodwill.sources.registry import describe_sources, file_sources
 from goodwill.sources.sniffing import detect_source
 
 JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a table.")]
@@ -25,23 +26,23 @@ JsonFlag = Annotated[bool, typer.Option("--json", help="Print JSON instead of a 
 def init(ctx: typer.Context) -> None:
     """Create the store (or bring an existing one to the newest schema)."""
     ledger = open_store(ctx)
-    out.print(f"store ready: {ledger.url} (schema {current_revision(ledger.engine)})")
+    out.print(f"store ready: {inert(ledger.url)} (schema {current_revision(ledger.engine)})")
 
 
 @app.command()
 def sources(as_json: JsonFlag = False) -> None:
     """List the sources goodwill can import from, with what each reads."""
-    found = available_sources()
+    found = describe_sources()  # imports no source module that states these plainly
     if as_json:
         listing = {
-            name: {"description": cls.description, "options": dict(cls.options)}
-            for name, cls in found.items()
+            name: {"description": d.description, "options": dict(d.options)}
+            for name, d in found.items()
         }
         out.print_json(json.dumps(listing))
         return
     table = Table("source", "reads", "options", box=None)
-    for name, cls in found.items():
-        table.add_row(name, cls.description, ", ".join(cls.options) or "-")
+    for name, d in found.items():
+        table.add_row(name, d.description, ", ".join(d.options) or "-")
     out.print(table)
 
 
@@ -60,17 +61,18 @@ def _parse_options(pairs: list[str]) -> dict[str, str]:
 def print_summary(summary: ImportSummary) -> None:
     """The closing lines of an import, for people."""
     out.print(
-        f"[bold]{summary.path.name}[/]: read {summary.events_read:,} events · "
+        f"[bold]{inert(summary.path.name)}[/]: read {summary.events_read:,} events · "
         f"added {summary.added:,} · already present {summary.present:,} · "
         f"rejected {summary.rejected:,} · new identities {summary.identities_added:,} · "
         f"{summary.seconds:.1f} s ({summary.events_per_second:,.0f} events/s)"
     )
     if summary.rejects_path is not None:
         out.print(
-            f"rejected records: {summary.rejects_path} (reasons in {summary.rejects_path}.reasons)"
+            f"rejected records: {summary.rejects_path} (reasons in {summary.rejects_path}.reasons)",
+            markup=False,
         )
         for record in summary.first_rejects:
-            out.print(f"  {record.location}: {record.reason}")
+            out.print(f"  {inert(record.location)}: {inert(record.reason)}")
 
 
 @app.command("import")
@@ -99,12 +101,12 @@ def import_(
     second run adds nothing."""
     if path is None:
         path = Path(source)
-        source = detect_source(path, available_sources())
-        err.print(f"reading {path.name} as {source}")
+        source = detect_source(path, file_sources())
+        err.print(f"reading {path.name} as {source}", markup=False)
     options = _parse_options(option or [])
     check_import(source, path, options)
     ledger = open_store(ctx)
-    with import_progress(f"{source} {path.name}") as progress:
+    with import_progress(inert(f"{source} {path.name}")) as progress:
         summary = run_import(
             ledger, source, path, options=options, skip_bad=skip_bad, progress=progress
         )
@@ -148,6 +150,6 @@ def stats(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         if figures[key]:
             table = Table(title, "events", box=None)
             for name, n in sorted(figures[key].items(), key=lambda item: -item[1]):
-                table.add_row(name, f"{n:,}")
+                table.add_row(inert(name), f"{n:,}")
             out.print(table)
-    err.print(f"[dim]store: {ledger.url}[/]")
+    err.print(f"[dim]store: {inert(ledger.url)}[/]")

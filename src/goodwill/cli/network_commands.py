@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from goodwill.cli.app import app, open_store, out
+from goodwill.cli.terminal import inert
 from goodwill.cli.trust_commands import AtOption, JsonFlag, PersonArg, PolicyOption, TopOption
 from goodwill.insights.citing import Cited, cite
 from goodwill.ledger.queries import find_person
@@ -78,14 +79,15 @@ def network(
     for r in rows:
         table.add_row(
             str(r.person),
-            r.name,
+            inert(r.name),
             f"{r.score:.3g}",
             f"{r.mass:.3g}",
             f"-{r.penalty:.3g}" if r.penalty else "",
             f"{r.seed:.3f}" if r.seed else "",
         )
     out.print(
-        f"network trust from {'your seeds' if chosen is None else seeds}, as of {at_text[:16]}"
+        f"network trust from {'your seeds' if chosen is None else seeds}, as of {at_text[:16]}",
+        markup=False,
     )
     out.print(table)
 
@@ -121,7 +123,8 @@ def path(
     if not found:
         out.print(
             f"no trust path from {names.get(a)} to {names.get(b)} within {hops} hops "
-            f"as of {at_text[:10]}"
+            f"as of {at_text[:10]}",
+            markup=False,
         )
         return
     for number, (p, c) in enumerate(zip(found, cited, strict=True), start=1):
@@ -166,9 +169,12 @@ def intro(
         out.print_json(json.dumps(payload))
         return
     if direct:
-        out.print(f"you already trust {name} directly ({direct:.2f})")
+        out.print(f"you already trust {name} directly ({direct:.2f})", markup=False)
     if not found:
-        out.print(f"none of your trusted contacts has a trust path to {name} within {hops} hops")
+        out.print(
+            f"none of your trusted contacts has a trust path to {name} within {hops} hops",
+            markup=False,
+        )
         return
     for number, (i, c) in enumerate(zip(found, cited, strict=True), start=1):
         _show_path(i.path, c, f"{number}. {i.name} (you trust {i.trust:.2f}), ")

@@ -7,11 +7,11 @@ Names and topics come from people's own data, so they are escaped before Rich ma
 
 from __future__ import annotations
 
-from rich.markup import escape
 from rich.table import Table
 from rich.text import Text
 
 from goodwill.cli.app import out
+from goodwill.cli.terminal import inert
 from goodwill.insights.brief import Brief
 from goodwill.insights.citing import Cited
 from goodwill.insights.experts import Expert
@@ -73,11 +73,11 @@ def show_listening(found: Listening, cited: dict[int, Cited]) -> None:
 
 def show_brief(b: Brief, cited: dict[int, Cited], top: int) -> None:
     """The brief's figures, then each of its lists of events as cited lines."""
-    out.print(f"[bold]{escape(b.name)}[/bold] (person {b.person}), as of {b.at[:16]} UTC")
+    out.print(f"[bold]{inert(b.name)}[/bold] (person {b.person}), as of {b.at[:16]} UTC")
     out.print("  " + ", ".join(b.identities), markup=False, highlight=False)
     for note in b.notes:
-        out.print(f"  {escape(note)}")
-    out.print("[bold]talks about[/bold]: " + escape(", ".join(t.term for t in b.topics) or "-"))
+        out.print(f"  {inert(note)}")
+    out.print("[bold]talks about[/bold]: " + inert(", ".join(t.term for t in b.topics) or "-"))
     t, r = b.trust, b.relationship
     if t.owner_in_them is not None:
         out.print(
@@ -94,7 +94,7 @@ def show_brief(b: Brief, cited: dict[int, Cited], top: int) -> None:
     table = Table("kind", "you → them", "them → you", box=None)
     for kind in sorted(set(b.from_owner.counts) | set(b.to_owner.counts)):
         table.add_row(
-            kind, str(b.from_owner.counts.get(kind, 0)), str(b.to_owner.counts.get(kind, 0))
+            inert(kind), str(b.from_owner.counts.get(kind, 0)), str(b.to_owner.counts.get(kind, 0))
         )
     out.print("[bold]history[/bold]")
     out.print(table)
@@ -130,20 +130,20 @@ def show_experts(
             )
             for e in experts:
                 table.add_row(
-                    str(e.person), escape(names.get(e.person, "?")), f"{e.score:.2f}", str(e.texts),
+                    str(e.person), inert(names.get(e.person, "?")), f"{e.score:.2f}", str(e.texts),
                     str(e.listeners), f"{e.heard:.2f}", f"{e.standing:+.2f}",
                 )  # fmt: skip
-            out.print(f"who knows about [bold]{escape(topic)}[/bold]:")
+            out.print(f"who knows about [bold]{inert(topic)}[/bold]:")
             out.print(table)
             for e in experts[:3]:
-                out.print(f"[bold]{escape(names.get(e.person, '?'))}[/bold]")
+                out.print(f"[bold]{inert(names.get(e.person, '?'))}[/bold]")
                 lines(cited, [*e.text_ids[:1], *e.engagement_ids[:1]])
         return
     table = Table("topic", "who knows it (score)", box=None)
     for topic, experts in ranked.items():
         table.add_row(
-            escape(topic),
-            escape(", ".join(f"{names.get(e.person, '?')} ({e.score:.1f})" for e in experts)),
+            inert(topic),
+            inert(", ".join(f"{names.get(e.person, '?')} ({e.score:.1f})" for e in experts)),
         )
     out.print(table)
 
@@ -151,16 +151,16 @@ def show_experts(
 def show_topics(name: str, person: int, found: list[Topic], cited: dict[int, Cited]) -> None:
     """A person's topics with weight, texts and the latest text using each."""
     if not found:
-        out.print(f"{escape(name)} (person {person}) has written nothing of their own yet")
+        out.print(f"{inert(name)} (person {person}) has written nothing of their own yet")
         return
     table = Table("topic", "weight", "texts", "latest", box=None)
     for t in found:
         latest = cited.get(t.event_ids[0]) if t.event_ids else None
         table.add_row(
-            escape(t.term),
+            inert(t.term),
             f"{t.relative:.2f}",
             str(t.texts),
-            escape(latest.text or "") if latest else "",
+            inert(latest.text or "") if latest else "",
         )
-    out.print(f"[bold]{escape(name)}[/bold] (person {person}) talks about:")
+    out.print(f"[bold]{inert(name)}[/bold] (person {person}) talks about:")
     out.print(table)

@@ -7,10 +7,10 @@ from dataclasses import asdict
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from goodwill.cli.app import app, open_store, out
+from goodwill.cli.terminal import inert
 from goodwill.events import from_time_us, now_us
 from goodwill.ledger.people import merge_people, owner_person, set_owner, unmerge
 from goodwill.ledger.queries import (
@@ -45,10 +45,10 @@ def people(
         return
     table = Table("id", "name", "events", "identities", box=None)
     for r in rows:
-        shown = ", ".join(r.identities[:3]) + (
+        handles = ", ".join(r.identities[:3]) + (
             f" (+{len(r.identities) - 3})" if len(r.identities) > 3 else ""
         )
-        table.add_row(str(r.id), r.name, f"{r.events:,}", shown)
+        table.add_row(str(r.id), inert(r.name), f"{r.events:,}", inert(handles))
     out.print(table)
 
 
@@ -100,25 +100,26 @@ def show(
             )
         )
         return
-    out.print(f"[bold]{name}[/] (person {person_id}{', the owner' if is_owner else ''})")
+    out.print(f"[bold]{inert(name)}[/] (person {person_id}{', the owner' if is_owner else ''})")
     for i in ids:
         extra = f" — {i.display_name}" if i.display_name else ""
         attrs = f" {json.loads(i.attributes)}" if i.attributes else ""
-        out.print(f"  {i.network}:{i.account}{extra}{attrs}")
+        out.print(f"  {i.network}:{i.account}{extra}{attrs}", markup=False)
     for m in merges:
         state = "undone" if m.undone_at is not None else "active"
         out.print(
-            f"  merge {m.id}: person {m.merged_id} into {m.survivor_id} ({state}){' — ' + m.reason if m.reason else ''}"
+            f"  merge {m.id}: person {m.merged_id} into {m.survivor_id} ({state}){' — ' + m.reason if m.reason else ''}",
+            markup=False,
         )
     table = Table("when (UTC)", "kind", "", "with", "value", "text", box=None)
     for e in entries:
         table.add_row(
             from_time_us(e.time_us).strftime("%Y-%m-%d %H:%M"),
-            e.kind,
+            inert(e.kind),
             "→" if e.outgoing else "←",
-            e.counterpart_name or e.counterpart or "",
+            inert(e.counterpart_name or e.counterpart or ""),
             "" if e.value is None else f"{e.value:g}",
-            (e.text or "")[:60],
+            inert((e.text or "")[:60]),
         )
     out.print(table)
 
@@ -177,9 +178,9 @@ def _suggestions(
     table = Table("people", "confidence", "evidence", box=None)
     table.add_column("accept with", no_wrap=True)
     for s in found:
-        evidence = "\n".join(escape(f"{e.reason}: {e.detail}") for e in s.evidence[:3])
+        evidence = "\n".join(inert(f"{e.reason}: {e.detail}") for e in s.evidence[:3])
         table.add_row(
-            escape(f"{s.person} {s.person_name}\n{s.other} {s.other_name}"),
+            inert(f"{s.person} {s.person_name}\n{s.other} {s.other_name}"),
             f"{s.confidence:.2f}",
             evidence,
             f"goodwill merge {s.person} {s.other}",
@@ -220,4 +221,4 @@ def owner(
         return
     with ledger.read() as conn:
         handles_now = [f"{i.network}:{i.account}" for i in person_identities(conn, person_id)]
-    out.print(f"owner: person {person_id} ({', '.join(handles_now)})")
+    out.print(f"owner: person {person_id} ({', '.join(handles_now)})", markup=False)

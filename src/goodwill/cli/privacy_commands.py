@@ -11,6 +11,7 @@ import typer
 
 from goodwill.cli.app import app, err, open_store, out
 from goodwill.cli.export_commands import export_app
+from goodwill.cli.terminal import terminal_json
 from goodwill.errors import GoodwillError
 from goodwill.export.person import person_document
 from goodwill.ledger import resolve_url
@@ -18,6 +19,7 @@ from goodwill.ledger.backup import write_backup
 from goodwill.ledger.encrypt_store import encrypt_store
 from goodwill.ledger.encryption import key_help, new_key, save_key, store_key
 from goodwill.ledger.forget import ForgetReport, forget_people, plan_forget
+from goodwill.ledger.private_files import write_private_text
 from goodwill.ledger.queries import find_person
 from goodwill.ledger.restore import restore_backup
 from goodwill.ledger.scrub import scrub_store
@@ -58,7 +60,8 @@ def forget(
         f"about to forget {', '.join(plan.names) or '?'} (person {', '.join(map(str, plan.people))}): "
         f"{len(plan.handles)} identities ({', '.join(plan.handles)}), {plan.events:,} events "
         f"of which {plan.notes:,} notes; their names and handles are redacted from everyone "
-        "else's text. This cannot be undone."
+        "else's text. This cannot be undone.",
+        markup=False,
     )
     if not yes and not typer.confirm("forget them?", default=False, err=True):
         raise typer.Exit(1)
@@ -112,11 +115,11 @@ def export_person(
         document = person_document(conn, person_id, load_policy(policy), at_us=parse_moment(at))
     content = json.dumps(document, ensure_ascii=False, indent=2) + "\n"
     if out_file is None or str(out_file) == "-":
-        sys.stdout.write(content)
+        sys.stdout.write(terminal_json(content))  # the same JSON, safe on a terminal
         return
     part = out_file.with_name(out_file.name + ".part")
     try:
-        part.write_text(content, encoding="utf-8")
+        write_private_text(part, content)  # all about one person: the owner's alone
         part.replace(out_file)
     except OSError as exc:
         raise GoodwillError(f"{out_file}: cannot write: {exc.strerror or exc}") from exc
@@ -147,21 +150,45 @@ def restore(
     ctx: typer.Context,
     file: Annotated[Path, typer.Argument(help="A file goodwill backup wrote.")],
     yes: YesFlag = False,
+    allow_resurrect: Annotated[
+        bool,
+        typer.Option(
+            "--allow-resurrect",
+            help="Restore the backup exactly as made: people forgotten since come back.",
+        ),
+    ] = False,
 ) -> None:
-    """Replace the store by a backup, after checking its checksum and schema."""
+    """Replace the store by a backup, after checking its checksum and schema; people the
+    store forgot stay forgotten (docs/privacy.md)."""
     url = resolve_url((ctx.obj or {}).get("db"))
     if not yes and not typer.confirm(
         "replace everything in the store by the backup?", default=False, err=True
     ):
         raise typer.Exit(1)
-    report = restore_backup(file, url)
+    report = restore_backup(file, url, allow_resurrect=allow_resurrect)
     discard_state(state_location(url))  # it described the store that was replaced
     migrated = f", migrated from schema {report.migrated_from}" if report.migrated_from else ""
     out.print(
         f"restored {file} ({report.manifest.created_at}, "
         f"{report.manifest.tables.get('events', 0):,} events) into {report.store}{migrated}"
-        f"{'; the store is encrypted' if report.encrypted else ''}"
+        f"{'; the store is encrypted' if report.encrypted else ''}",
+        markup=False,
+        highlight=False,
     )
+    again = report.reapplied
+    if again is None:
+        err.print(
+            "warning: restored as the backup was made (--allow-resurrect): anyone forgotten "
+            "since is back; goodwill forget them again",
+            markup=False,
+        )
+    elif again.people or again.redacted or again.remembered:
+        err.print(
+            f"kept forgotten: {again.people} people of the backup forgotten again, "
+            f"{again.redacted:,} other records redacted, {again.remembered} digests of "
+            "forgotten people carried over",
+            markup=False,
+        )
 
 
 @app.command()
@@ -180,6 +207,8 @@ def encrypt(
         err.print("a new key is in the OS keyring (service 'goodwill', user 'store-key')")
     url = resolve_url((ctx.obj or {}).get("db"))
     done = encrypt_store(url)
+    # goodwill refresh's state beside it is plaintext: an encrypted store keeps none.
+    discard_state(state_location(url))
     out.print(
         f"store {done}: {url}; commands open it as before while its key is in "
         "GOODWILL_STORE_KEY or the keyring. Keep a copy of the key somewhere safe: "

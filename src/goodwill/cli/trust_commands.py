@@ -11,6 +11,7 @@ from rich.table import Table
 from sqlalchemy import Connection
 
 from goodwill.cli.app import app, open_store, out
+from goodwill.cli.terminal import inert
 from goodwill.events import from_time_us
 from goodwill.ledger.queries import find_person
 from goodwill.trust.policy import Policy, load_policy
@@ -53,7 +54,7 @@ def _pair_table(title: str, rows: list[PairTrust]) -> Table:
     for r in rows:
         table.add_row(
             str(r.person),
-            r.name,
+            inert(r.name),
             f"{r.expected:.2f}",
             f"{r.uncertainty:.2f}",
             f"{r.belief:.2f}",
@@ -91,9 +92,11 @@ def trust(
             )
         )
         return
-    out.print(f"[bold]{name}[/bold] (person {person_id}), as of {view.at:%Y-%m-%d %H:%M} UTC")
-    out.print(_pair_table(f"whom {name} trusts", trusts))
-    out.print(_pair_table(f"who trusts {name}", trusted_by))
+    out.print(
+        f"[bold]{inert(name)}[/bold] (person {person_id}), as of {view.at:%Y-%m-%d %H:%M} UTC"
+    )
+    out.print(_pair_table(f"whom {inert(name)} trusts", trusts))
+    out.print(_pair_table(f"who trusts {inert(name)}", trusted_by))
 
 
 @app.command()
@@ -127,7 +130,7 @@ def why(
         out.print_json(json.dumps(payload))
         return
     out.print(
-        f"[bold]{names.get(a)}[/bold] → [bold]{names.get(b)}[/bold] as of "
+        f"[bold]{inert(names.get(a))}[/bold] → [bold]{inert(names.get(b))}[/bold] as of "
         f"{view.at:%Y-%m-%d %H:%M} UTC: trust {found.expected:.2f} "
         f"(belief {found.belief:.2f}, disbelief {found.disbelief:.2f}, "
         f"uncertainty {found.uncertainty:.2f})"
@@ -142,7 +145,11 @@ def why(
     kinds = Table("kind", "how", "events", "decayed", "counted", box=None)
     for k in found.by_kind:
         kinds.add_row(
-            k.kind, k.channel, str(k.events), f"{k.decayed:+.3f}", f"{k.contribution:+.3f}"
+            inert(k.kind),
+            inert(k.channel),
+            str(k.events),
+            f"{k.decayed:+.3f}",
+            f"{k.contribution:+.3f}",
         )
     out.print(kinds)
     single = Table("event", "when", "kind", "how", "decayed", "counted", box=None)
@@ -150,8 +157,8 @@ def why(
         single.add_row(
             str(c.event_id),
             f"{from_time_us(c.time_us):%Y-%m-%d}",
-            c.kind,
-            c.channel,
+            inert(c.kind),
+            inert(c.channel),
             f"{c.decayed:+.3f}",
             f"{c.contribution:+.3f}",
         )
@@ -192,7 +199,7 @@ def relationships(
     for r in rows:
         table.add_row(
             str(r.person),
-            r.name,
+            inert(r.name),
             r.stage,
             f"{r.trust:.2f}",
             f"{r.uncertainty:.2f}",
@@ -232,7 +239,7 @@ def standing(
     for r in rows:
         table.add_row(
             str(r.person),
-            r.name,
+            inert(r.name),
             f"{r.community:+.3f}",
             f"{r.standing:+.3f}",
             f"{r.credibility:.2f}",
@@ -263,10 +270,10 @@ def show_policy(policy: PolicyOption = None, as_json: JsonFlag = False) -> None:
         payload = {"source": loaded.source, "settings": settings, "reasons": dict(loaded.reasons)}
         out.print_json(json.dumps({**payload, "kinds": kinds}, default=str))
         return
-    out.print(f"policy: {loaded.source}")
+    out.print(f"policy: {loaded.source}", markup=False)
     for section, values in settings.items():
-        shown = ", ".join(f"{k} = {v:g}" for k, v in values.items())
-        out.print(f"[bold]{section}[/bold]: {shown}\n  {loaded.reasons.get(section, '')}")
+        listed = ", ".join(f"{k} = {v:g}" for k, v in values.items())
+        out.print(f"[bold]{section}[/bold]: {listed}\n  {loaded.reasons.get(section, '')}")
     table = Table("kind", "earns", "states", "lasting", "reason", box=None)
     for kind, rule in kinds.items():
         table.add_row(

@@ -8,6 +8,15 @@ headers are optional on import; Mastodon's export writes none), the address as
 it first if need be. Only people with a Mastodon identity can be on one, so the writer
 counts those without.
 
+The CSV sheet is meant for spreadsheets, which read a cell starting with ``=``, ``+``,
+``-``, ``@``, a tab or a carriage return as a formula, and a name or handle is whatever an
+import said. So every text cell starting with one of those gets a leading single quote
+(OWASP's advice for CSV injection: the spreadsheet shows the text, and the quote, rather
+than running it); numbers are written as numbers. The Mastodon file is read by Mastodon, so
+its cells are not changed; instead an address that cannot be a Mastodon account (user
+names are letters, digits and ``_``) is left out, which also keeps formulas out of it.
+vCards are not spreadsheets.
+
 >>> import io
 >>> from goodwill.export.contacts import Contact
 >>> member = CircleMember(7, "Ann Lee", "friend", 0.91, Contact(
@@ -22,6 +31,7 @@ counts those without.
 from __future__ import annotations
 
 import csv
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TextIO
@@ -39,6 +49,7 @@ __all__ = [
     "CircleMember",
     "circle_members",
     "mastodon_addresses",
+    "neutralise_formula",
     "write_circle",
     "write_csv",
     "write_mastodon_list",
@@ -47,6 +58,9 @@ __all__ = [
 CSV_COLUMNS = ("person", "name", "tier", "trust", "identities")
 #: The formats a circle is written in: ``goodwill export circle --format`` and the web app.
 FORMATS = ("csv", "vcard", "mastodon")
+#: What a spreadsheet takes for the start of a formula (OWASP, "CSV Injection").
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+_MASTODON_ADDRESS = re.compile(r"[A-Za-z0-9_]+@[A-Za-z0-9.-]+(:[0-9]+)?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -60,29 +74,48 @@ class CircleMember:
     contact: Contact
 
 
+def neutralise_formula(cell: str) -> str:
+    """``cell`` as a spreadsheet shows it literally: a leading quote when it would start a
+    formula (see the module).
+
+    >>> neutralise_formula("=1+2"), neutralise_formula("-x"), neutralise_formula("Ann")
+    ("'=1+2", "'-x", 'Ann')
+    """
+    return "'" + cell if cell.startswith(FORMULA_STARTS) else cell
+
+
 def write_csv(members: Iterable[CircleMember], out: TextIO) -> int:
-    """One row per member with a header; identities are space-separated handles."""
+    """One row per member with a header; identities are space-separated handles; text
+    cells that a spreadsheet would run as a formula are neutralised (see the module)."""
     writer = csv.writer(out)
     writer.writerow(CSV_COLUMNS)
     written = 0
     for m in members:
         trust = "" if m.trust is None else f"{m.trust:.3f}"
-        writer.writerow([m.person, m.name, m.tier, trust, " ".join(m.contact.handles)])
+        text = (m.name, m.tier, " ".join(m.contact.handles))
+        name, tier, handles = (neutralise_formula(t) for t in text)
+        writer.writerow([m.person, name, tier, trust, handles])
         written += 1
     return written
 
 
 def mastodon_addresses(contact: Contact) -> list[str]:
-    """The ``user@server`` addresses of a contact's Mastodon identities.
+    """The ``user@server`` addresses of a contact's Mastodon identities (those that can be
+    Mastodon accounts).
 
-    >>> mastodon_addresses(Contact(1, "A", ("mastodon:@a@x.social", "x:@a")))
+    >>> mastodon_addresses(Contact(1, "A", ("mastodon:@a@x.social", "x:@a", "mastodon:@=1@x")))
     ['a@x.social']
     """
     found = []
     for handle in contact.handles:
         network, _, account = handle.partition(":")
-        if network == "mastodon" and account.startswith("@") and account.count("@") == 2:
-            found.append(account[1:])
+        address = account[1:]
+        if (
+            network == "mastodon"
+            and account.startswith("@")
+            and _MASTODON_ADDRESS.fullmatch(address)
+        ):
+            found.append(address)
     return found
 
 

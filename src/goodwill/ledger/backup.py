@@ -39,6 +39,7 @@ from goodwill.errors import StoreError
 from goodwill.events import from_time_us, now_us
 from goodwill.ledger.encryption import connect_file
 from goodwill.ledger.migrate import current_revision
+from goodwill.ledger.private_files import make_private
 from goodwill.ledger.snapshot import copy_store
 from goodwill.ledger.store import Ledger, open_ledger
 
@@ -114,7 +115,7 @@ def write_backup(ledger: Ledger, path: Path) -> Manifest:
             info.mtime = int(now_us() // 1_000_000)
             tar.addfile(info, io.BytesIO(content))
             tar.add(payload, arcname=PAYLOAD)
-        part.replace(path)
+        make_private(part).replace(path)  # a backup is the store: its owner's alone
     except OSError as exc:
         raise StoreError(f"{path}: cannot write the backup: {exc}") from exc
     finally:

@@ -10,8 +10,8 @@ The new file is complete and checked before this runs. Then:
    is told to stop it;
 2. its write-ahead log is checkpointed into it and truncated, so no stale log can ever be
    applied to the new file; the lock is released and the ``-wal`` and ``-shm`` files go;
-3. the new file is renamed over the old one (atomic on one filesystem) and the folder
-   synced.
+3. the new file is given mode 0600, renamed over the old one (atomic on one filesystem)
+   and the folder synced.
 
 An old store that cannot be read at all (damaged, or under another key) cannot be locked;
 it is replaced all the same, since replacing it is what was asked.
@@ -26,6 +26,7 @@ from typing import Any
 
 from goodwill.errors import StoreError
 from goodwill.ledger.encryption import cipher_errors, connect_file, is_encrypted_file
+from goodwill.ledger.private_files import make_private
 
 __all__ = ["replace_store_file"]
 
@@ -38,7 +39,7 @@ def replace_store_file(new: Path, store: Path, key: str | None) -> None:
         _checkpoint_alone(store, key)
     for suffix in ("-wal", "-shm", "-journal"):
         Path(f"{store}{suffix}").unlink(missing_ok=True)
-    new.replace(store)
+    make_private(new).replace(store)  # the owner's alone, as a new store is
     folder = os.open(store.parent, os.O_RDONLY)
     try:
         os.fsync(folder)

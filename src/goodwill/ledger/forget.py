@@ -37,7 +37,7 @@ from goodwill.ledger.schema import events, identities, imports, metadata, people
 from goodwill.ledger.scrub import ScrubReport, scrub_store
 from goodwill.ledger.store import Ledger
 
-__all__ = ["ForgetPlan", "ForgetReport", "forget_people", "plan_forget"]
+__all__ = ["ForgetPlan", "ForgetReport", "forget_people", "plan_forget", "redact_records"]
 
 _CHUNK = 500
 _SCAN = 5_000
@@ -175,7 +175,7 @@ def _erase(conn: Connection, plan: ForgetPlan) -> ForgetReport:
     )
     hasher = store_hasher(conn, create=True)
     assert hasher is not None
-    redacted = _redact_others(conn, Redactor.of(hasher, terms))
+    redacted = redact_records(conn, Redactor.of(hasher, terms))
     remember_forgotten(conn, hasher, plan.handles, terms, now_us=now_us())
     return ForgetReport(
         plan=plan,
@@ -214,7 +214,7 @@ def _erase_derived(
     return erased
 
 
-def _redact_others(conn: Connection, redactor: Redactor) -> int:
+def redact_records(conn: Connection, redactor: Redactor) -> int:
     """Redact the forgotten terms from every remaining event and import record."""
     changed = 0
     last = 0

@@ -17,8 +17,10 @@ Only then is the store replaced:
 - **PostgreSQL**: every table is emptied and filled from the backup in one transaction,
   so a failure half-way leaves the store as it was.
 
-A backup holds what the store held when it was made: restoring one made before a
-``goodwill forget`` brings the forgotten person back. Forget them again afterwards.
+A backup holds what the store held when it was made, so before the copy replaces the store
+the people forgotten in the store are forgotten in the copy too
+(:mod:`goodwill.ledger.restore_forgets`), unless ``allow_resurrect``; and the web app's
+open sessions are dropped from it (a restore signs everyone out).
 """
 
 from __future__ import annotations
@@ -46,6 +48,12 @@ from goodwill.ledger.encryption import (
 )
 from goodwill.ledger.file_swap import replace_store_file
 from goodwill.ledger.migrate import HEAD, alembic_config
+from goodwill.ledger.restore_forgets import (
+    Reapplied,
+    end_web_sessions,
+    held_forgets,
+    reapply_forgets,
+)
 from goodwill.ledger.snapshot import copy_store
 from goodwill.ledger.store import open_ledger
 
@@ -62,6 +70,7 @@ class RestoreReport:
     store: str
     migrated_from: str | None  # the backup's revision when it was older than the newest
     encrypted: bool  # whether the store is encrypted now (SQLite)
+    reapplied: Reapplied | None  # the store's forgets applied; None with allow_resurrect
 
 
 def _known_revisions() -> list[str]:
@@ -168,8 +177,9 @@ def _check_payload(path: Path, manifest: Manifest, payload: Path, key: str | Non
         raise _refuse(path, "its database does not hold what its manifest describes")
 
 
-def restore_backup(path: Path, url: str) -> RestoreReport:
-    """Restore the backup at ``path`` into the store at ``url`` (see the module)."""
+def restore_backup(path: Path, url: str, *, allow_resurrect: bool = False) -> RestoreReport:
+    """Restore the backup at ``path`` into the store at ``url`` (see the module); with
+    ``allow_resurrect`` the people forgotten since the backup was made come back."""
     parsed = make_url(url)
     sqlite_target = parsed.get_backend_name() == "sqlite"
     store = Path(parsed.database or "") if sqlite_target else None
@@ -179,6 +189,7 @@ def restore_backup(path: Path, url: str) -> RestoreReport:
     work = Path(tempfile.mkdtemp(prefix=".goodwill-restore-", dir=place))
     try:
         manifest, payload = read_backup(path, work)
+        held = None if allow_resurrect else held_forgets(url, path)
         key = store_key()
         if manifest.encrypted and not key:
             raise _refuse(path, f"the backup is encrypted and no key was given: {key_help()}")
@@ -192,6 +203,9 @@ def restore_backup(path: Path, url: str) -> RestoreReport:
             payload, encrypted = encrypted_payload, True
         payload_url = f"{'sqlite+pysqlcipher' if encrypted else 'sqlite'}:///{payload}"
         with open_ledger(payload_url) as checked:  # migrates an older backup to the newest
+            reapplied = reapply_forgets(held, checked, path) if held else None
+            with checked.write() as conn:
+                end_web_sessions(conn)
             if store is None:
                 with open_ledger(url) as target, checked.read() as source, target.write() as conn:
                     copy_store(source, conn)
@@ -205,6 +219,7 @@ def restore_backup(path: Path, url: str) -> RestoreReport:
             store=make_url(url).render_as_string(hide_password=True),
             migrated_from=manifest.schema if manifest.schema != HEAD else None,
             encrypted=encrypted,
+            reapplied=None if allow_resurrect else (reapplied or Reapplied()),
         )
     finally:
         shutil.rmtree(work, ignore_errors=True)

@@ -28,6 +28,7 @@ from sqlalchemy import (
 )
 
 __all__ = [
+    "WEB_SESSION_ROWS",
     "events",
     "forgotten",
     "identities",
@@ -130,6 +131,10 @@ settings = Table(
     Column("key", String(64), primary_key=True),
     Column("value", Text, nullable=False),
 )
+
+#: The prefix of ``settings`` keys that hold the web app's open sessions (one row each,
+#: see :mod:`goodwill.web.users`); a restore deletes them, signing everyone out.
+WEB_SESSION_ROWS = "web_session:"
 
 web_users = Table(
     "web_users",

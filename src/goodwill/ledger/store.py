@@ -25,6 +25,7 @@ from sqlalchemy.exc import ArgumentError, DBAPIError, NoSuchModuleError
 from goodwill.errors import StoreError
 from goodwill.ledger.encryption import encrypted_engine, wants_encryption
 from goodwill.ledger.migrate import HEAD, current_revision, upgrade_to_head
+from goodwill.ledger.private_files import PRIVATE_DIR, create_private
 
 __all__ = [
     "BUSY_TIMEOUT_MS",
@@ -161,8 +162,9 @@ def _engine_for(url: str) -> Engine:
                 f"store URL {url!r} names no file: the ledger must persist; "
                 "use sqlite:////absolute/path/goodwill.db"
             )
-        try:
-            Path(database).parent.mkdir(parents=True, exist_ok=True)
+        try:  # a new store is its owner's alone (see goodwill.ledger.private_files)
+            Path(database).parent.mkdir(parents=True, exist_ok=True, mode=PRIVATE_DIR)
+            create_private(Path(database))
         except OSError as exc:
             raise StoreError(f"cannot create the folder for the store {database}: {exc}") from exc
         if wants_encryption(parsed):  # SQLCipher: see goodwill.ledger.encryption

@@ -14,7 +14,7 @@ from goodwill.ledger import Ledger
 from goodwill.trust.policy import Policy
 from goodwill.trust.report import parse_moment
 from goodwill.web.security import Session
-from goodwill.web.users import user_exists
+from goodwill.web.users import session_user
 
 __all__ = [
     "AtDep",
@@ -63,8 +63,8 @@ def current_user(request: Request, session: SessionDep, ledger: LedgerDep) -> st
         return session.user or LOCAL_USER
     if session.user_id is None:
         raise LoginRequired
-    name = user_exists(ledger, session.user_id)
-    if name is None:  # removed since they signed in
+    name = session_user(ledger, session)
+    if name is None:  # signed out (this copy of the cookie or another), or removed since
         raise LoginRequired
     return name
 

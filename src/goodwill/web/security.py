@@ -2,10 +2,11 @@
 the security headers every response carries.
 
 - **Sessions** are a signed cookie (itsdangerous, HMAC-SHA1 over a JSON payload with a
-  timestamp): the user's id and name and the session's CSRF token. Nothing secret is in it
-  and nothing is stored server-side; a session ends :data:`SESSION_SECONDS` after login,
-  at logout (the cookie is replaced), when the user is removed, or when the server restarts
-  with a new secret. The cookie is HttpOnly, SameSite=Lax, and Secure over https.
+  timestamp): the user's id and name, the session's id and its CSRF token. The store keeps
+  a digest of each signed-in session's id (:mod:`goodwill.web.users`), so a session ends
+  :data:`SESSION_SECONDS` after login, at logout (its row is deleted: a copy of the cookie
+  is refused too), when the user is removed, at a restore, or when the server restarts with
+  a new secret. The cookie is HttpOnly, SameSite=Lax, and Secure over https.
 - **CSRF**: every session (even before login) carries a random token; every form posts it
   back and every POST without the matching token is refused with 403.
 - **Login rate limit**: :data:`LOGIN_FAILURES` failed logins for one name from one address
@@ -63,21 +64,24 @@ SECURITY_HEADERS = {
 
 @dataclass(frozen=True, slots=True)
 class Session:
-    """What the session cookie says: who is signed in (if anyone) and the CSRF token."""
+    """What the session cookie says: who is signed in (if anyone), the session's id (kept
+    in the store while it is open) and the CSRF token."""
 
     csrf: str
     user_id: int | None = None
     user: str | None = None
     fresh: bool = False  # made by this request: the cookie must be (re)sent
+    session_id: str | None = None
 
     @classmethod
     def anonymous(cls) -> Session:
         """A new session with nobody signed in and a new CSRF token."""
         return cls(csrf=secrets.token_urlsafe(32), fresh=True)
 
-    def signed_in(self, user_id: int, user: str) -> Session:
-        """A new session for ``user``: a new token, so a token seen before login is useless."""
-        return replace(Session.anonymous(), user_id=user_id, user=user)
+    def signed_in(self, user_id: int, user: str, session_id: str) -> Session:
+        """A new session for ``user``: a new token, so a token seen before login is useless
+        (``session_id`` is the one :func:`goodwill.web.users.open_session` kept)."""
+        return replace(Session.anonymous(), user_id=user_id, user=user, session_id=session_id)
 
 
 class SessionCodec:
@@ -90,6 +94,8 @@ class SessionCodec:
     def dumps(self, session: Session) -> str:
         """The cookie value for ``session``."""
         payload = {"c": session.csrf, "i": session.user_id, "u": session.user}
+        if session.session_id is not None:
+            payload["s"] = session.session_id
         return str(self._serializer.dumps(payload))
 
     def loads(self, value: str | None) -> Session | None:
@@ -102,10 +108,10 @@ class SessionCodec:
             return None
         if not isinstance(payload, dict) or not isinstance(payload.get("c"), str):
             return None
-        user_id, user = payload.get("i"), payload.get("u")
-        if not (isinstance(user_id, int) and isinstance(user, str)):
-            user_id, user = None, None
-        return Session(csrf=payload["c"], user_id=user_id, user=user)
+        user_id, user, session_id = payload.get("i"), payload.get("u"), payload.get("s")
+        if not (isinstance(user_id, int) and isinstance(user, str) and isinstance(session_id, str)):
+            user_id, user, session_id = None, None, None  # a cookie from before sessions were kept
+        return Session(csrf=payload["c"], user_id=user_id, user=user, session_id=session_id)
 
 
 class LoginLimiter:

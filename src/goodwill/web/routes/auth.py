@@ -11,7 +11,7 @@ from starlette.responses import Response
 from goodwill.web.deps import LedgerDep, SessionDep
 from goodwill.web.render import render
 from goodwill.web.security import LoginLimiter, Session
-from goodwill.web.users import check_password
+from goodwill.web.users import check_password, close_session, open_session
 
 router = APIRouter(tags=["auth"], include_in_schema=False)
 
@@ -61,12 +61,15 @@ def login(
             name=name,
         )
     limiter.succeeded(name, address)
-    request.state.session = session.signed_in(user.id, user.name)
+    close_session(ledger, session)  # signing in again ends the session this browser had
+    request.state.session = open_session(ledger, user)
     return RedirectResponse(_next_page(next), status_code=303)
 
 
 @router.post("/logout")
-def logout(request: Request) -> Response:
-    """End the session: the cookie is replaced by one with nobody signed in."""
+def logout(request: Request, ledger: LedgerDep, session: SessionDep) -> Response:
+    """End the session in the store (a copy of its cookie no longer signs in) and replace
+    the cookie by one with nobody signed in."""
+    close_session(ledger, session)
     request.state.session = Session.anonymous()
     return RedirectResponse("/login" if request.app.state.auth else "/", status_code=303)
