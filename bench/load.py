@@ -6,19 +6,26 @@ What it does:
    ``csv`` source, its most active person as the owner, a user to sign in as; built once per
    seed and size and cached (``--cache``, default ``~/.cache/goodwill-bench``). A build
    says how long it took; a rerun finds it at once.
-2. **The server**: ``goodwill serve`` in its own process on a free loopback port, as a user
-   starts it: one process, uvicorn's event loop with the app's thread pool for its
-   (synchronous) routes, the page caches shared by every request. ``--workers N`` runs
-   ``uvicorn --workers N`` instead (N processes, each with its own caches and its own login
-   counter): more CPU for pages, at N times the memory and N cold starts.
-3. **Warm-up**: each kind of page once, one after another, timed as *cold* (the first
-   request for a moment computes what every page of it shares: activity, trust, hygiene).
+2. **The server**: ``goodwill serve`` in its own process on a free loopback port, over a
+   copy of the cached store (the run writes to it), as a user starts it: one process,
+   uvicorn's event loop with the app's thread pool for its (synchronous) routes, the page
+   caches shared by every request, and the warmer computing the moment as of now from the
+   start. ``--workers N`` runs ``uvicorn --workers N`` instead (N processes, each with its
+   own caches, warmer and login counter): more CPU for pages, at N times the memory.
+3. **Warm-up**: the *first page* after start, asked as soon as the server answers, and
+   asked again (after its ``Retry-After``) while it answers 503 "preparing": how long a
+   first visitor waits. Then each kind of page once, one after another, timed as *cold*
+   (what every page of a moment shares is computed by then; what is the page's own is not).
 4. **The users** (``bench/load_traffic.py``): ``--users`` at once, each signed in through
    the form with its own session, asking for pages from a weighted mix (dashboard, people
    searches, person pages, the relationships table, circles, the JSON API) with a pause of
    0 to 2x ``--think`` seconds between pages, until ``--requests`` requests were sent or
    ``--seconds`` passed. Every non-200 answer and every request that never answers (within
-   ``--timeout``) is an error.
+   ``--timeout``) is an error. This is the *steady state* the target is about.
+5. **After a write**: a user pins the owner's closest contact to a circle through the
+   circles page's form (a real write: the store's data version changes, as with an import
+   or a note), and the next dashboard is timed until it answers 200, through any
+   "preparing" answers: what the writer waits for.
 
 It prints p50, p95 and p99 latency and errors per page and overall (a Rich table;
 ``--json FILE`` writes them too) and whether the issue's target (p95 under 200 ms, no
@@ -44,6 +51,8 @@ import math
 import os
 import platform
 import random
+import re
+import shutil
 import socket
 import subprocess
 import sys
@@ -70,11 +79,15 @@ TARGET_P95_MS = 200.0
 #: The warm-up's requests compute everything for their moment: minutes, not seconds.
 COLD_TIMEOUT = 900.0
 FIRST = "first request"
+_TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+_WARMER = re.compile(
+    r"^(\d{4}-\d\d-\d\d \d\d:\d\d:\d\d,\d{3}) goodwill: (warm\w+ the moment.*)$", re.M
+)
 
 
 def app_from_env() -> Any:
     """The app over ``$GOODWILL_DB``: what ``uvicorn --factory`` starts in each worker."""
-    return create_app(os.environ["GOODWILL_DB"])
+    return create_app(os.environ["GOODWILL_DB"], warm=True)
 
 
 @dataclass(frozen=True)
@@ -83,30 +96,64 @@ class Server:
 
     base: str
     said: IO[bytes]
+    pid: int
+    workers: int
 
     def last_words(self, lines: int = 25) -> str:
         """The end of what the server wrote (tracebacks of failed requests, say)."""
         self.said.seek(0)
         return "\n".join(self.said.read().decode(errors="replace").splitlines()[-lines:])
 
+    def warmer_said(self, since_monotonic: float) -> list[str]:
+        """What the server's warmer said (computing the moment as of now, at start, after
+        a write and when it is refreshed), each with its time from ``since_monotonic``."""
+        self.said.seek(0)
+        text = self.said.read().decode(errors="replace")
+        wall_of_since = time.time() - (time.monotonic() - since_monotonic)
+        found = []
+        for stamp, message in _WARMER.findall(text):
+            wall = time.mktime(time.strptime(stamp[:19], "%Y-%m-%d %H:%M:%S"))
+            found.append(f"{wall + int(stamp[20:]) / 1000 - wall_of_since:+7.1f} s  {message}")
+        return found
+
+    def peak_mb(self) -> float | None:
+        """The server process's peak resident memory so far (Linux; one worker only)."""
+        try:
+            status = Path(f"/proc/{self.pid}/status").read_text(encoding="ascii")
+        except OSError:
+            return None
+        found = re.search(r"^VmHWM:\s+(\d+) kB", status, re.M)
+        return int(found.group(1)) / 1024 if found and self.workers == 1 else None
+
 
 @contextmanager
 def served(store: BuiltStore, workers: int) -> Iterator[Server]:
-    """The server on a free loopback port, in its own process(es)."""
+    """The server on a free loopback port, in its own process(es), over a copy of the
+    store (the after-write phase writes; the cached store stays as built)."""
     with socket.socket() as probe:
         probe.bind(("127.0.0.1", 0))
         port = str(probe.getsockname()[1])
+    with tempfile.TemporaryDirectory(prefix="gw-load-run-") as work:
+        copy = Path(work) / store.path.name
+        shutil.copyfile(store.path, copy)
+        with _serving(f"sqlite:///{copy}", port, workers) as server:
+            yield server
+
+
+@contextmanager
+def _serving(url: str, port: str, workers: int) -> Iterator[Server]:
     if workers == 1:
-        command = [sys.executable, "-m", "goodwill", "--db", store.url, "serve", "--port", port]
+        command = [sys.executable, "-m", "goodwill", "--db", url, "serve", "--port", port]
     else:
         command = [sys.executable, "-m", "uvicorn", "--app-dir", str(Path(__file__).parent),
                    "--factory", "load:app_from_env", "--port", port, "--workers", str(workers),
                    "--log-level", "warning", "--no-server-header"]  # fmt: skip
-    environment = {**os.environ, "GOODWILL_DB": store.url}
+    environment = {**os.environ, "GOODWILL_DB": url}
     with tempfile.TemporaryFile() as said:  # a file, not a pipe: a chatty server never blocks
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=said, env=environment)
         try:
-            yield Server(_answering(f"http://127.0.0.1:{port}", server, said), said)
+            base = _answering(f"http://127.0.0.1:{port}", server, said)
+            yield Server(base, said, server.pid, workers)
         finally:
             server.terminate()
             try:
@@ -153,7 +200,7 @@ async def prepare(
     async with httpx.AsyncClient(base_url=base, timeout=COLD_TIMEOUT) as client:
         await sign_in(client, NAME, PASSWORD)
         first = await _timed(client, FIRST, "/api/relationships", {"top": 50, **moment})
-        say(f"  {FIRST}: {first.ms / 1000:.1f} s")
+        say(f"  {FIRST}: {first.ms / 1000:.1f} s ({first.error or 'no preparing answer'})")
         found = await client.get("/api/relationships", params={"top": 50, **moment})
         found.raise_for_status()
         contacts = [r["person"] for r in found.json()["relationships"]]
@@ -169,9 +216,39 @@ async def prepare(
 async def _timed(
     client: httpx.AsyncClient, label: str, url: str, params: dict[str, Any]
 ) -> Outcome:
-    started = time.perf_counter()
+    """Until the page answers: through 503 "preparing" answers, each waited out for its
+    ``Retry-After``, as the page's own reload does. ``error`` counts the 503s."""
+    started, preparing = time.perf_counter(), 0
     response = await client.get(url, params=params)
-    return Outcome(label, response.status_code, (time.perf_counter() - started) * 1000)
+    while response.status_code == 503 and time.perf_counter() - started < COLD_TIMEOUT:
+        preparing += 1
+        await asyncio.sleep(float(response.headers.get("retry-after", "1")))
+        response = await client.get(url, params=params)
+    said = f"{preparing} preparing answer{'s' * (preparing != 1)}" if preparing else None
+    return Outcome(label, response.status_code, (time.perf_counter() - started) * 1000, said)
+
+
+async def after_write(
+    base: str, at: str | None, person: int, say: Callable[[str], None]
+) -> Outcome:
+    """Pin ``person`` to a circle through the circles page's form (a write, as any other:
+    the store's data version changes), then time the dashboard until it answers."""
+    moment = {"at": at} if at else {}
+    async with httpx.AsyncClient(base_url=base, timeout=COLD_TIMEOUT) as client:
+        await sign_in(client, NAME, PASSWORD)
+        await _timed(client, "circles", "/circles", moment)  # ready before the write
+        token = _TOKEN.search((await client.get("/circles", params=moment)).text)
+        if token is None:
+            raise RuntimeError("the circles page has no form to pin with")
+        form = {"person": str(person), "level": "acquaintance", "csrf_token": token.group(1),
+                "at": at or ""}  # fmt: skip
+        pinned = await client.post("/circles/pin", data=form)
+        if pinned.status_code != 303:
+            raise RuntimeError(f"pinning answered {pinned.status_code}")
+        found = await _timed(client, "after a write", "/", moment)
+    say(f"  first dashboard after a write: {found.ms / 1000:.1f} s "
+        f"({found.error or 'no preparing answer'})")  # fmt: skip
+    return found
 
 
 # -- figures -----------------------------------------------------------------------------
@@ -198,7 +275,7 @@ def figures(outcomes: list[Outcome]) -> dict[str, Any]:
     }
 
 
-def report(traffic: Traffic, cold: list[Outcome]) -> dict[str, Any]:
+def report(traffic: Traffic, cold: list[Outcome], written: Outcome | None) -> dict[str, Any]:
     """Every figure of a run, per page and overall."""
     pages = {}
     for label, weight, _ in MIX:
@@ -214,7 +291,11 @@ def report(traffic: Traffic, cold: list[Outcome]) -> dict[str, Any]:
         "throughput_per_second": round(len(traffic.outcomes) / seconds, 1) if seconds else 0.0,
         "cold_ms": {o.page: round(o.ms, 1) for o in cold if o.page != FIRST},
         "first_request_ms": round(cold[0].ms, 1) if cold else None,
-        "cold_errors": [f"{o.page}: {o.status}" for o in cold if o.status != 200],
+        "first_request_preparing": cold[0].error if cold else None,
+        "after_write_ms": round(written.ms, 1) if written else None,
+        "after_write_preparing": written.error if written else None,
+        "cold_errors": [f"{o.page}: {o.status}" for o in cold if o.status != 200]
+        + ([f"after a write: {written.status}"] if written and written.status != 200 else []),
         "sign_in_ms": figures([Outcome("sign in", 303, ms) for ms in traffic.sign_ins]),
         "first_errors": [o.error for o in traffic.outcomes if o.error][:10],
         "target_met": overall["p95_ms"] < TARGET_P95_MS and overall["errors"] == 0,
@@ -223,7 +304,8 @@ def report(traffic: Traffic, cold: list[Outcome]) -> dict[str, Any]:
 
 def table(found: dict[str, Any], users: int) -> Table:
     overall = found["overall"]
-    title = (f"{users} users: {overall['requests']:,} requests in {found['seconds']:.0f} s "
+    title = (f"Steady state, {users} users: {overall['requests']:,} requests in "
+             f"{found['seconds']:.0f} s "
              f"({found['throughput_per_second']:.1f}/s)")  # fmt: skip
     shown = Table(title=title)
     for column in (
@@ -268,6 +350,7 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     add("--workers", type=int, default=1, help="server processes (1: goodwill serve)")
     add("--at", default=None, help="pages as of this date (default: as of now, as users see them)")
     add("--no-warm-up", action="store_true", help="skip the cold requests before the users")
+    add("--no-write", action="store_true", help="skip the write and the page after it")
     add("--json", type=Path, help="also write the figures to this file")
     args = parser.parse_args(argv)
     if min(args.events, args.people, args.users, args.requests, args.workers) < 1:
@@ -300,7 +383,22 @@ def main(argv: list[str] | None = None) -> int:
         asyncio.run(simulate(server.base, args.users, credentials, targets, traffic, args.timeout))
         if any(o.status >= 500 for o in traffic.outcomes):
             console.print(f"The server's last words:\n{server.last_words()}", highlight=False)
-    found = report(traffic, cold)
+        written = None
+        if not args.no_write:
+            console.print("A write, then the writer's next page:")
+            contact = (targets.contacts or targets.people)[0]
+            written = asyncio.run(after_write(server.base, args.at, contact, console.print))
+        peak = server.peak_mb()
+        warmer = server.warmer_said(traffic.started)
+    found = report(traffic, cold, written)
+    found["warmer"] = warmer
+    console.print(f"The warmer, from the start of the steady state (which lasted "
+                  f"{traffic.ended - traffic.started:.0f} s):")  # fmt: skip
+    for line in warmer:
+        console.print(f"  {line}", highlight=False)
+    found["server_peak_mb"] = None if peak is None else round(peak)
+    if peak is not None:
+        console.print(f"Server's peak memory: {peak:,.0f} MB")
     console.print(table(found, args.users))
     signing = found["sign_in_ms"]
     console.print(f"Sign-in (one user after another, not in the table): p50 "

@@ -6,9 +6,14 @@ owner, as of the day after its last rating. Each is served by ``goodwill serve``
 process on a free loopback port, sign-in on, as a user starts it; an httpx client signs
 in through the form and asks for each page:
 
+* **warm-up**: ``goodwill serve`` computes the moment as of now in the background as soon
+  as it starts; the dashboard as of now is asked until it answers (through any 503
+  "preparing"), timed as *ready after start*, so that the figures below do not share the
+  machine with that computation;
 * **cold**: the first request as of a moment the server has computed nothing for yet
   (the store's moment plus a few seconds, one moment per page; a page without ``?at=``:
-  its first request). The process is warm (code imported, the store open);
+  its first request, which the warm-up has mostly computed). The process is warm (code
+  imported, the store open);
 * **median** and **p95** of up to ``--repeats`` further requests as of the store's moment,
   after one untimed request as of it (stopping early after ``--seconds`` per page): what
   a user clicking around sees.
@@ -98,7 +103,8 @@ class Page:
 
 @dataclass
 class Timing:
-    """One page's figures on one store, in milliseconds."""
+    """One page's figures on one store, in milliseconds, and its size (kilobytes, as sent
+    by the last request: pages whose lists grow with the store are cut into pages)."""
 
     store: str
     page: str
@@ -109,6 +115,7 @@ class Timing:
     p95_ms: float
     requests: int
     under_target: bool
+    kb: float = 0.0
     runs_ms: list[float] = field(default_factory=list)
 
 
@@ -269,10 +276,10 @@ def sign_in(client: httpx.Client) -> None:
         raise RuntimeError(f"signing in answered {response.status_code}")
 
 
-def _timed_get(client: httpx.Client, url: str) -> tuple[int, float]:
+def _timed_get(client: httpx.Client, url: str) -> tuple[int, float, int]:
     start = time.perf_counter()
     response = client.get(url)
-    return response.status_code, (time.perf_counter() - start) * 1000
+    return response.status_code, (time.perf_counter() - start) * 1000, len(response.content)
 
 
 def p95(values: list[float]) -> float:
@@ -293,13 +300,13 @@ def time_page(
     store's moment, within ``seconds``."""
     assert page.url is not None
     first = page.url.replace(f"at={store.at}", f"at={quote(fresh)}")
-    status, cold = _timed_get(client, first)
+    status, cold, size = _timed_get(client, first)
     if first != page.url:
         client.get(page.url)  # the store's moment, once: the runs below are the warm ones
     runs: list[float] = []
     deadline = time.monotonic() + seconds
     while len(runs) < repeats and time.monotonic() < deadline:
-        code, ms = _timed_get(client, page.url)
+        code, ms, size = _timed_get(client, page.url)
         status = code if code != 200 else status
         runs.append(ms)
     median = statistics.median(runs) if runs else cold
@@ -313,8 +320,20 @@ def time_page(
         p95_ms=round(p95(runs) if runs else cold, 1),
         requests=len(runs),
         under_target=status == 200 and median < TARGET_MS,
+        kb=round(size / 1024, 1),
         runs_ms=[round(r, 1) for r in runs],
     )
+
+
+def _until_answered(client: httpx.Client, url: str, patience: float = 900.0) -> float:
+    """Milliseconds until ``url`` answers other than 503 ("preparing"), asked again after
+    each answer's ``Retry-After``."""
+    started = time.perf_counter()
+    while (answer := client.get(url)).status_code == 503:
+        if time.perf_counter() - started > patience:
+            raise RuntimeError(f"{url} was still preparing after {patience:.0f} s")
+        time.sleep(float(answer.headers.get("retry-after", "1")))
+    return (time.perf_counter() - started) * 1000
 
 
 def version_query_ms(store: Store, repeats: int = 50) -> float:
@@ -336,6 +355,9 @@ def measure_store(
     timings = []
     with served(store) as base, httpx.Client(base_url=base, timeout=120) as client:
         sign_in(client)
+        ready_ms = _until_answered(client, "/")
+        console.print(f"  {store.label}: ready after start (the dashboard as of now) in "
+                      f"{ready_ms / 1000:.1f} s")  # fmt: skip
         for second, page in enumerate(pages, start=1):
             if page.url is None:
                 continue
@@ -357,7 +379,8 @@ def table(store: Store, timings: list[Timing], version_ms: float) -> Table:
         title=f"{store.label}: {store.events:,} events, as of {store.at} "
         f"(data version query {version_ms:.2f} ms)"
     )
-    for column in ("page", "URL", "status", "cold ms", "median ms", "p95 ms", "n", "< 200 ms"):
+    columns = ("page", "URL", "status", "cold ms", "median ms", "p95 ms", "n", "KB", "< 200 ms")
+    for column in columns:
         shown.add_column(column, justify="left" if column in ("page", "URL") else "right")
     for t in timings:
         shown.add_row(
@@ -368,6 +391,7 @@ def table(store: Store, timings: list[Timing], version_ms: float) -> Table:
             f"{t.median_ms:.1f}",
             f"{t.p95_ms:.1f}",
             str(t.requests),
+            f"{t.kb:,.0f}",
             "[green]yes[/]" if t.under_target else "[red]no[/]",
         )
     return shown

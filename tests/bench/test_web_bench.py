@@ -32,5 +32,6 @@ def test_a_short_run_on_the_demo_world(tmp_path: Path) -> None:
         assert page["status"] == 200, page["url"]
         assert page["requests"] == 2 and page["cold_ms"] > 0
         assert page["median_ms"] <= page["p95_ms"]
+        assert 0 < page["kb"] < 256  # every list on a page is cut into pages
     assert report["target_met"] == all(p["under_target"] for p in pages.values())
     assert 0 < store["data_version_ms"] < 100

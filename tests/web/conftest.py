@@ -11,13 +11,14 @@ import re
 import threading
 import time
 import warnings
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from typing import NamedTuple
 
 import pytest
 import uvicorn
+from fastapi import FastAPI
 
 from goodwill.demo.world import DemoWorld, generate
 from goodwill.events import Identity, now_us
@@ -35,13 +36,22 @@ with warnings.catch_warnings():
     warnings.filterwarnings("ignore", message=".*httpx2.*")
     from fastapi.testclient import TestClient
 
-__all__ = ["AT", "NAME", "PASSWORD", "TestClient", "csrf_of", "sign_in"]
+__all__ = ["AT", "NAME", "PASSWORD", "TestClient", "csrf_of", "sign_in", "wait_until"]
 
 NAME, PASSWORD = "ann", "correct horse battery"
 #: The demo world's year is 2025: pages as of its end.
 AT = "2026-01-01"
 _STARTUP_SECONDS = 20
 _TOKEN = re.compile(r'name="csrf_token" value="([^"]+)"')
+
+
+def wait_until(condition: Callable[[], bool], what: str, seconds: float = 120) -> None:
+    """Return once ``condition()`` holds; fail naming ``what`` after ``seconds`` (a guard
+    against a hung thread, not a speed test)."""
+    deadline = time.monotonic() + seconds
+    while not condition():
+        assert time.monotonic() < deadline, f"gave up waiting for {what}"
+        time.sleep(0.005)
 
 
 def csrf_of(html: str) -> str:
@@ -139,10 +149,11 @@ def twin_store(demo: DemoStore, tmp_path: Path) -> Twin:  # noqa: F811
 
 
 @contextmanager
-def live_server(store_url: str) -> Iterator[str]:
-    """The app over ``store_url`` served by uvicorn on a free loopback port, in a thread,
-    for a real browser; its base URL. Stopped (and checked stopped) on leaving."""
-    config = uvicorn.Config(create_app(store_url), host="127.0.0.1", port=0,
+def live_server(store_url: str, app: FastAPI | None = None) -> Iterator[str]:
+    """The app over ``store_url`` (or ``app``, made by the test) served by uvicorn on a free
+    loopback port, in a thread, for a real browser; its base URL. Stopped (and checked
+    stopped) on leaving."""
+    config = uvicorn.Config(app or create_app(store_url), host="127.0.0.1", port=0,
                             log_level="warning", ws="none", lifespan="on")  # fmt: skip
     running = uvicorn.Server(config)
     thread = threading.Thread(target=running.run, name="goodwill-web-test", daemon=True)

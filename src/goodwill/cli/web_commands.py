@@ -4,16 +4,17 @@ from __future__ import annotations
 
 import ipaddress
 import json
+import logging
 import socket
 import sys
 from dataclasses import asdict
 from typing import Annotated
 
 import typer
-from rich.markup import escape
 from rich.table import Table
 
 from goodwill.cli.app import app, err, open_store, out
+from goodwill.cli.terminal import inert
 from goodwill.cli.trust_commands import JsonFlag, PolicyOption
 from goodwill.errors import GoodwillError
 from goodwill.trust.policy import load_policy
@@ -80,12 +81,23 @@ def serve(
             "nobody can sign in yet: goodwill user add NAME creates a user "
             "(or serve this machine only with --no-auth)"
         )
+    # warm: the moment as of now is computed from the start, and again after each write
     web = create_app(ledger.engine.url.render_as_string(hide_password=False),
-                     auth=not no_auth, policy=load_policy(policy))  # fmt: skip
+                     auth=not no_auth, policy=load_policy(policy), warm=True)  # fmt: skip
     ledger.close()
+    _say_what_the_server_does()
     shown = f"[{host}]" if ":" in host else host
     err.print(f"goodwill: serving {ledger.url} on http://{shown}:{port}/ (Ctrl-C stops)")
     uvicorn.run(web, host=host, port=port, log_level="warning", server_header=False)
+
+
+def _say_what_the_server_does() -> None:
+    """The web app's own messages (the warmer's, with their time) on stderr, as uvicorn's."""
+    handler = logging.StreamHandler(sys.stderr)
+    handler.setFormatter(logging.Formatter("%(asctime)s goodwill: %(message)s"))
+    web_log = logging.getLogger("goodwill.web")
+    web_log.addHandler(handler)
+    web_log.setLevel(logging.INFO)
 
 
 @user_app.command("add")
@@ -103,9 +115,7 @@ def user_add(
     else:
         password = typer.prompt("password", hide_input=True, confirmation_prompt=True)
     user = add_user(open_store(ctx), name, password)
-    out.print(
-        f"added user {escape(user.name)}: they can sign in to goodwill serve", highlight=False
-    )
+    out.print(f"added user {inert(user.name)}: they can sign in to goodwill serve", highlight=False)
 
 
 @user_app.command("list")
@@ -120,7 +130,7 @@ def user_list(ctx: typer.Context, as_json: JsonFlag = False) -> None:
         return
     table = Table("id", "name", "created (UTC)", box=None)
     for u in users:
-        table.add_row(str(u.id), escape(u.name), u.created[:16].replace("T", " "))
+        table.add_row(str(u.id), inert(u.name), u.created[:16].replace("T", " "))
     out.print(table)
 
 
@@ -130,4 +140,4 @@ def user_remove(
 ) -> None:
     """Remove a user; their open sessions end at their next request."""
     remove_user(open_store(ctx), name)
-    out.print(f"removed user {escape(name)}", highlight=False)
+    out.print(f"removed user {inert(name)}", highlight=False)

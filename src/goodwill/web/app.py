@@ -26,6 +26,7 @@ from goodwill.ledger import open_ledger
 from goodwill.ledger.store import StoreBusyError
 from goodwill.trust.policy import Policy, default_policy
 from goodwill.web.cache import Caches
+from goodwill.web.capacity import threads_within_connections
 from goodwill.web.deps import LoginRequired, csrf_guard, refuse_nul
 from goodwill.web.render import STATIC, render
 from goodwill.web.routes import api as api_routes
@@ -45,6 +46,8 @@ from goodwill.web.security import (
     SessionCodec,
     addressed_to_this_machine,
 )
+from goodwill.web.single_flight import PREPARING_WAIT_SECONDS, StillPreparing
+from goodwill.web.warm import Warmer
 
 __all__ = ["RETRY_AFTER_SECONDS", "create_app"]
 
@@ -58,6 +61,8 @@ def create_app(
     auth: bool = True,
     secret: bytes | None = None,
     policy: Policy | None = None,
+    warm: bool = False,
+    wait_seconds: float = PREPARING_WAIT_SECONDS,
 ) -> FastAPI:
     """The web app over the store at ``store_url``.
 
@@ -65,15 +70,30 @@ def create_app(
     loopback only). ``secret`` signs session cookies; without one the store's own key
     signs them (:mod:`goodwill.web.secret`, made on the first serve), so sessions survive
     a restart.
+
+    ``warm=True`` (``goodwill serve``) starts the background warmer
+    (:mod:`goodwill.web.warm`): the moment as of now is computed as soon as the app runs,
+    after each write, and again in the background when it is past its age. Without it
+    (tests), pages compute what they need themselves. ``wait_seconds`` bounds how long a
+    page waits for a computation another request started (then 503, "preparing").
     """
 
     @asynccontextmanager
     async def lifespan(app: FastAPI) -> AsyncIterator[None]:
         app.state.ledger = open_ledger(store_url)
+        warmer = None
         try:
             app.state.codec = SessionCodec(secret or session_secret(app.state.ledger))
+            threads_within_connections(app.state.ledger)
+            if warm:
+                warmer = app.state.warmer = Warmer(
+                    app.state.ledger, app.state.caches, app.state.policy
+                )
+                warmer.start()
             yield
         finally:
+            if warmer is not None:
+                warmer.stop()
             app.state.ledger.close()
 
     app = FastAPI(
@@ -88,7 +108,7 @@ def create_app(
     app.state.auth = auth
     app.state.limiter = LoginLimiter()
     app.state.policy = policy or default_policy()
-    app.state.caches = Caches()
+    app.state.caches = Caches(wait_seconds=wait_seconds)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     for module in (
         auth_routes,
@@ -162,11 +182,14 @@ def _status_of(exc: GoodwillError) -> int:
     return 400
 
 
-def _error(request: Request, status: int, message: str) -> Response:
+def _error(request: Request, status: int, message: str, *, preparing: bool = False) -> Response:
     if _wants_json(request):
         return JSONResponse({"detail": message}, status_code=status)
     at = request.query_params.get("at")
-    return render(request, "error.html", status_code=status, at=at, status=status, message=message)
+    return render(
+        request, "error.html", status_code=status, at=at, status=status, message=message,
+        preparing=RETRY_AFTER_SECONDS if preparing else None,
+    )  # fmt: skip
 
 
 def _install_handlers(app: FastAPI) -> None:
@@ -183,7 +206,8 @@ def _install_handlers(app: FastAPI) -> None:
 
     async def goodwill_error(request: Request, exc: Exception) -> Response:
         assert isinstance(exc, GoodwillError)
-        response = _error(request, _status_of(exc), str(exc))
+        preparing = isinstance(exc, StillPreparing)
+        response = _error(request, _status_of(exc), str(exc), preparing=preparing)
         if response.status_code == 503:
             response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)
         return response

@@ -8,20 +8,23 @@ owner) changes the version, and what was kept under the old one is never found a
 
 Two caches, because what they hold differs in size by a thousand times:
 
-- **moments**: the activity, the trust view, the hygiene report and the text corpus as
-  of one moment; several megabytes each on a real store, so only a few moments are kept;
+- **moments**: the activity, the trust view, the hygiene report, the text corpus and the
+  network trust graph as of one moment; hundreds of megabytes on a million events, so
+  only a few moments are kept;
 - **pages**: the finished models pages and the API show, a few kilobytes each.
 
-A page without ``?at=`` is as of now, a moment that never repeats. Its moment is fixed by
-the first request in each minute and reused by every request in that minute while the
-store is unchanged: a page "as of now" may be up to a minute old, never older than the
-last write, since a write changes the version and so the moment.
+Each result is computed once however many requests ask for it at the same time
+(:mod:`goodwill.web.single_flight`): the first computes, the rest wait for it.
+
+A page without ``?at=`` is as of now, a moment that never repeats: which moment serves it
+is :mod:`goodwill.web.now`'s rule (the latest computed for the store's current contents,
+refreshed in the background; after a write, a new one).
 """
 
 from __future__ import annotations
 
 import threading
-from collections import Counter, OrderedDict
+from collections import Counter
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass, field
 from typing import TypeVar, cast
@@ -36,21 +39,37 @@ from goodwill.ledger.schema import events, imports, person_merges, settings
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.loading import PersonIndex
 from goodwill.trust.model import TrustSnapshot
+from goodwill.trust.network_graph import TrustGraph, trust_graph
+from goodwill.trust.network_report import NetworkView
 from goodwill.trust.policy import Policy
 from goodwill.trust.report import Relationship, TrustView, open_view
+from goodwill.web.now import NOW_STEP_US, NowMoments
+from goodwill.web.result_cache import ResultCache
+from goodwill.web.single_flight import PREPARING_WAIT_SECONDS
 
-__all__ = ["MOMENTS_KEPT", "PAGES_KEPT", "Caches", "MomentReads", "ResultCache", "data_version"]
+__all__ = [
+    "KINDS",
+    "MOMENTS_KEPT",
+    "NOW_STEP_US",
+    "PAGES_KEPT",
+    "Caches",
+    "MomentReads",
+    "ResultCache",
+    "data_version",
+]
 
 T = TypeVar("T")
 
-#: Moments whose activity, trust view, hygiene report and corpus are kept: the pages as
-#: of now, as of a date being looked at, and a few more; each is megabytes on a real store.
+#: Moments whose activity, trust view, hygiene report, corpus and graph are kept: the
+#: moment pages as of now are served from, the newer one being computed, a date being
+#: looked at, and one more; each is hundreds of megabytes on a million events.
 MOMENTS_KEPT = 4
-_KINDS = ("activity", "trust", "hygiene", "corpus")
+#: What is kept per moment, each made at most once (see :class:`MomentReads`).
+KINDS = ("activity", "trust", "hygiene", "corpus", "graph")
 #: Finished pages kept (a few kilobytes each): every person page someone clicked through.
 PAGES_KEPT = 256
-#: "Now" is fixed for this long while the store is unchanged (see the module's docstring).
-NOW_STEP_US = 60_000_000
+#: Relationship lists kept per moment: the owner's, and a few people's that pages asked for.
+LISTS_KEPT = 16
 
 
 def data_version(conn: Connection) -> tuple[object, ...]:
@@ -77,53 +96,30 @@ def data_version(conn: Connection) -> tuple[object, ...]:
     return tuple(row)
 
 
-class ResultCache:
-    """A bounded map from keys to computed results, least recently used out first; safe to
-    share between the server's threads (two threads may compute the same result at once:
-    both get a correct one, and one is kept)."""
-
-    def __init__(self, entries: int) -> None:
-        if entries < 1:
-            raise ValueError("a cache needs room for at least one result")
-        self.entries = entries
-        self.hits = 0
-        self.misses = 0
-        self._kept: OrderedDict[Hashable, object] = OrderedDict()
-        self._lock = threading.Lock()
-
-    def get(self, key: Hashable, make: Callable[[], T]) -> T:
-        """The result kept under ``key``, or ``make()``'s, kept from now on."""
-        with self._lock:
-            if key in self._kept:
-                self._kept.move_to_end(key)
-                self.hits += 1
-                return cast(T, self._kept[key])
-            self.misses += 1
-        value = make()
-        with self._lock:
-            self._kept[key] = value
-            while len(self._kept) > self.entries:
-                self._kept.popitem(last=False)
-        return value
-
-    def __len__(self) -> int:
-        return len(self._kept)
-
-
-@dataclass(frozen=True, slots=True)
 class Caches:
-    """The app's two caches (see the module's docstring). ``moments`` holds, per store
-    version and moment, a small cache of what was computed as of it; ``made`` counts what
-    was computed, by kind (``activity``, ``trust``, ``hygiene``, ``corpus``)."""
+    """The app's two caches (see the module's docstring) and which moment is "now".
 
-    moments: ResultCache = field(default_factory=lambda: ResultCache(MOMENTS_KEPT))
-    pages: ResultCache = field(default_factory=lambda: ResultCache(PAGES_KEPT))
-    made: Counter[str] = field(default_factory=Counter)
-    _lock: threading.Lock = field(default_factory=threading.Lock)
+    ``moments`` holds, per store version and moment, a small cache of what was computed
+    as of it; ``made`` counts what was computed, by kind (:data:`KINDS`). ``wait_seconds``
+    bounds how long a request waits for another's computation. ``refresh`` is set by a
+    background warmer (:mod:`goodwill.web.warm`): called when the moment pages as of now
+    are served from is past its age, it computes a newer one while pages go on using it.
+    """
+
+    def __init__(self, *, wait_seconds: float = PREPARING_WAIT_SECONDS) -> None:
+        self.wait_seconds = wait_seconds
+        self.moments = ResultCache(MOMENTS_KEPT, wait_seconds=wait_seconds)
+        self.pages = ResultCache(PAGES_KEPT, wait_seconds=wait_seconds)
+        self.now = NowMoments()
+        self.made: Counter[str] = Counter()
+        self.refresh: Callable[[], None] | None = None
+        self._lock = threading.Lock()
 
     def moment(self, version: Hashable, at_us: int) -> ResultCache:
         """What is kept as of ``at_us`` under the store's ``version``."""
-        return self.moments.get((version, at_us), lambda: ResultCache(len(_KINDS)))
+        return self.moments.get(
+            (version, at_us), lambda: ResultCache(len(KINDS), wait_seconds=self.wait_seconds)
+        )
 
     def counted(self, kind: str, make: Callable[[], T]) -> Callable[[], T]:
         """``make``, counted in :attr:`made` when it runs."""
@@ -135,6 +131,18 @@ class Caches:
 
         return run
 
+    def forget(self, version: Hashable, superseded_at_us: int | None = None) -> None:
+        """Drop the moments and pages no new request can ask for once the store is at
+        ``version``: every other version's, and the moment as of now that pages under
+        ``version`` were served from before a newer one (``superseded_at_us``). A request
+        under way keeps what it holds until it is done."""
+
+        def unwanted(version_seen: Hashable, at_us: int) -> bool:
+            return version_seen != version or at_us == superseded_at_us
+
+        self.moments.discard(lambda key: unwanted(*cast(tuple[Hashable, int], key)))
+        self.pages.discard(lambda key: unwanted(*cast(tuple[str, Hashable, int], key)[1:3]))
+
 
 @dataclass(frozen=True, slots=True)
 class _TrustParts:
@@ -144,7 +152,7 @@ class _TrustParts:
     table: EventTable
     index: PersonIndex
     snapshot: TrustSnapshot
-    relationships: dict[int | None, list[Relationship]] = field(default_factory=dict)
+    relationships: ResultCache = field(default_factory=lambda: ResultCache(LISTS_KEPT))
 
 
 class _KeptView(TrustView):
@@ -157,9 +165,10 @@ class _KeptView(TrustView):
         self._listed = parts.relationships
 
     def relationships(self, person_id: int | None = None) -> list[Relationship]:
-        if person_id not in self._listed:
-            self._listed[person_id] = super().relationships(person_id)
-        return list(self._listed[person_id])
+        def listed() -> list[Relationship]:
+            return TrustView.relationships(self, person_id)
+
+        return list(self._listed.get(person_id, listed))
 
 
 class MomentReads:
@@ -169,7 +178,8 @@ class MomentReads:
 
     ``at_text`` is the ``?at=`` as given (``None`` for now), ``at_us`` as parsed.
     :attr:`at_us` is the moment to compute at: ``at_us`` itself, or for now the moment
-    fixed for this minute.
+    :mod:`goodwill.web.now` chooses (``exact`` skips the choice: the background warmer
+    computes a new moment as of now exactly).
     """
 
     def __init__(
@@ -180,19 +190,35 @@ class MomentReads:
         *,
         at_text: str | None,
         at_us: int,
+        exact: bool = False,
     ) -> None:
         self.conn = conn
         self.policy = policy
         self._caches = caches
         self.version = data_version(conn)
-        if at_text is None:
-            step = ("now", self.version, at_us // NOW_STEP_US)
-            at_us = caches.pages.get(step, lambda: at_us)
+        if at_text is None and not exact:
+            at_us = self._as_of_now(at_us)
         self.at_us = at_us
+        self._kept: ResultCache | None = None
+
+    def _as_of_now(self, now: int) -> int:
+        """The moment to serve a page as of ``now`` from (see :mod:`goodwill.web.now`)."""
+        caches = self._caches
+        at_us, stale = caches.now.choose(self.version, now)
+        if not stale:
+            return at_us
+        if caches.refresh is not None:
+            caches.refresh()  # computed in the background; this page uses the one it has
+            return at_us
+        moved = caches.now.advance(self.version, now)  # no warmer: this page moves on itself
+        if moved and caches.now.newest() == self.version:
+            caches.forget(self.version, at_us)
+        return caches.now.serving(self.version) or now
 
     def _moment(self, kind: str, make: Callable[[], T]) -> T:
-        kept = self._caches.moment(self.version, self.at_us)
-        return kept.get(kind, self._caches.counted(kind, make))
+        if self._kept is None:  # held for the request: a newer moment may evict it meanwhile
+            self._kept = self._caches.moment(self.version, self.at_us)
+        return self._kept.get(kind, self._caches.counted(kind, make))
 
     def page(self, name: str, params: tuple[Hashable, ...], make: Callable[[], T]) -> T:
         """The page ``name`` with ``params`` as of this moment, made by ``make`` if new."""
@@ -204,10 +230,12 @@ class MomentReads:
 
     def view(self) -> TrustView:
         """Trust as of the moment under the app's policy (:func:`open_view`), bound to
-        this request's connection."""
+        this request's connection. Its events are the moment's activity's interactions:
+        the events table is read once per moment, not once for each."""
 
         def assess() -> _TrustParts:
-            view = open_view(self.conn, self.policy, at_us=self.at_us)
+            columns = self.activity().interactions()
+            view = open_view(self.conn, self.policy, at_us=self.at_us, columns=columns)
             return _TrustParts(view.table, view.index, view.snapshot)
 
         return _KeptView(self.conn, self._moment("trust", assess))
@@ -221,3 +249,20 @@ class MomentReads:
     def corpus(self) -> Corpus:
         """Every text up to the moment, its terms weighed (:func:`load_corpus`)."""
         return self._moment("corpus", lambda: load_corpus(self.conn, until_us=self.at_us))
+
+    def network(self) -> NetworkView:
+        """Network trust as of the moment (paths, vouching), over the trust graph built
+        once per moment from the kept trust view."""
+        view = self.view()
+        graph = self._moment("graph", lambda: trust_graph(view.snapshot, view.table))
+        return _KeptNetwork(self.conn, view, graph)
+
+
+class _KeptNetwork(NetworkView):
+    """A :class:`NetworkView` over a graph built before: building it from the trust view
+    is most of a person page's trust paths, and it is the same for every page of a moment."""
+
+    def __init__(self, conn: Connection, view: TrustView, graph: TrustGraph) -> None:
+        self._conn = conn
+        self.view = view
+        self.graph = graph

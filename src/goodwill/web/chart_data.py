@@ -1,6 +1,6 @@
 """The data behind the pictures, from the same functions the CLI's figures come from: trust
 over time (:func:`goodwill.trust.history.pair_history`), the strongest trust paths
-(:meth:`goodwill.trust.network_report.NetworkView.paths`, as ``goodwill path``) and the
+(:func:`goodwill.trust.paths.strongest_paths`, as ``goodwill path``) and the
 listening share per period (:func:`goodwill.insights.listening.listening`).
 
 Each function returns the page model the chart draws itself from and the JSON API returns.
@@ -19,6 +19,7 @@ from goodwill.ledger.people import require_owner
 from goodwill.trust.history import anchors_for, chart_times, pair_history
 from goodwill.trust.network_report import NetworkView
 from goodwill.trust.opinion import Opinions
+from goodwill.trust.paths import strongest_paths
 from goodwill.trust.report import TrustView
 from goodwill.web.models import (
     ChartEventOut,
@@ -115,20 +116,38 @@ def trust_paths(
     *,
     k: int = PATHS_SHOWN,
     max_hops: int = PATH_HOPS,
+    network: NetworkView | None = None,
 ) -> PathsOut | None:
-    """The ``k`` strongest trust paths from the owner to ``person`` (None for the owner)."""
+    """The ``k`` strongest trust paths from the owner to ``person`` (None for the owner),
+    as ``goodwill path`` finds them, over ``network``'s graph (built from ``view`` if not
+    given: the app keeps one per moment). Without the events behind each first hop that
+    ``goodwill path`` cites: the chart does not show them, and finding them scans every
+    act of the moment (seconds on a million events) for each path."""
     owner = require_owner(conn)
     if person == owner:
         return None
-    found = NetworkView(conn, view).paths(owner, person, k=k, max_hops=max_hops)
+    graph = (network or NetworkView(conn, view)).graph
+    index = view.index
+    found = []
+    if index.has(owner) and index.has(person):
+        me, them = index.index(owner), index.index(person)
+        found = strongest_paths(graph, me, them, k=k, max_hops=max_hops)
+    people = [[index.person(node) for node in p.nodes] for p in found]
+    names = view.names(sorted({pid for ids in people for pid in ids} | {person}))
     return PathsOut(
         source=owner,
         target=person,
-        name=view.names([person]).get(person, "?"),
+        name=names.get(person, "?"),
         at=view.at.isoformat(),
         max_hops=max_hops,
         paths=[
-            PathOut(people=p.people, names=p.names, hops=p.hops, strength=p.strength) for p in found
+            PathOut(
+                people=ids,
+                names=[names.get(pid, "?") for pid in ids],
+                hops=list(p.hops),
+                strength=p.strength,
+            )
+            for ids, p in zip(people, found, strict=True)
         ],
     )
 

@@ -23,18 +23,33 @@ from goodwill.web.models import CircleMemberOut, CircleOut, CirclesOut, Evidence
 from goodwill.web.views import evidence
 
 __all__ = [
+    "API_MEMBERS",
+    "API_MEMBERS_MOST",
     "EVIDENCE_SHOWN",
+    "LISTS",
+    "MEMBERS_PER_PAGE",
     "Download",
     "circle_download",
     "circles_page",
     "circles_result",
+    "circles_window",
+    "list_page_of",
     "pin_notice",
+    "pin_notice_person",
     "pin_person",
     "share_check",
 ]
 
 #: Events behind each member (``goodwill circles --evidence`` shows as many by default).
 EVIDENCE_SHOWN = 2
+#: Members shown per circle (and of those in none) on the page, each list paged on its own:
+#: each member is a card with the reasons, the events and the pin forms (about a kilobyte
+#: of HTML), and a page has five lists. A whole circle is its export's job.
+MEMBERS_PER_PAGE = 20
+#: The API's window per list by default, and the largest it takes.
+API_MEMBERS, API_MEMBERS_MOST = 100, 1000
+#: The lists a page has: the circles, widest first, and the contacts in none.
+LISTS = (*TIERS, "outside")
 _SUFFIX = {"csv": "csv", "vcard": "vcf", "mastodon": "csv"}
 _MEDIA = {"csv": "text/csv", "vcard": "text/vcard", "mastodon": "text/csv"}
 
@@ -102,6 +117,50 @@ def circles_result(
     )
 
 
+def circles_window(
+    page: CirclesOut, *, limit: int, offset: int = 0, only: str | None = None
+) -> CirclesOut:
+    """``page`` with each list cut to ``limit`` members, from ``offset`` in list ``only``
+    (a circle's name or ``outside``), or in every list when ``only`` is None, and from the
+    first member in the others; each list says its total."""
+    if only is not None and only not in LISTS:
+        raise AlgorithmInputError(f"list must be one of {', '.join(LISTS)}, not {only!r}")
+
+    def start(name: str) -> int:
+        return offset if only in (None, name) else 0
+
+    circles = [
+        c.model_copy(
+            update={
+                "members": c.members[start(c.name) : start(c.name) + limit],
+                "total": len(c.members),
+                "offset": start(c.name),
+            }
+        )
+        for c in page.circles
+    ]
+    first = start("outside")
+    return page.model_copy(
+        update={
+            "circles": circles,
+            "outside": page.outside[first : first + limit],
+            "outside_total": len(page.outside),
+            "outside_offset": first,
+        }
+    )
+
+
+def list_page_of(page: CirclesOut, person: int, per_page: int) -> tuple[str, int] | None:
+    """The list (a circle's name or ``outside``) that shows ``person``, and the page of it
+    (from 1) they are on; None if they are on none."""
+    lists = [(c.name, c.members) for c in page.circles] + [("outside", page.outside)]
+    for name, members in lists:
+        for place, member in enumerate(members):
+            if member.person == person:
+                return name, place // per_page + 1
+    return None
+
+
 def share_check(conn: Connection, circles: Circles, person: str, level: str) -> ShareCheckOut:
     """Whether ``person`` (an id, a handle or a name) is in circle ``level``, and why, as
     ``goodwill may-share`` answers."""
@@ -159,6 +218,13 @@ def pin_person(ledger: Ledger, person: str, level: str, *, at_us: int) -> int:
     if level != UNPINNED or current is not None:
         record_pin(ledger, person_id, level, time_us=at_us)
     return person_id
+
+
+def pin_notice_person(pinned: str | None) -> int | None:
+    """The person the pin form just recorded something for, from the redirect's
+    ``?pinned=PERSON:LEVEL`` (None when there is nothing readable)."""
+    person, _, level = (pinned or "").partition(":")
+    return int(person) if person.isdigit() and level in (*PIN_LEVELS, UNPINNED) else None
 
 
 def pin_notice(page: CirclesOut, pinned: str | None) -> str | None:

@@ -16,6 +16,7 @@ from __future__ import annotations
 import os
 import secrets
 import threading
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Literal
@@ -27,12 +28,13 @@ from goodwill.errors import GoodwillError, NotFoundError, StoreError
 from goodwill.events import from_time_us, now_us
 from goodwill.importing import ImportSummary, run_import
 from goodwill.ledger import Ledger
-from goodwill.sources.base import Source
-from goodwill.sources.registry import available_sources
+from goodwill.sources.declared import Declared
+from goodwill.sources.registry import describe_sources
+from goodwill.sources.registry import file_sources as loaded_file_sources
 from goodwill.sources.sniffing import detect_source
-from goodwill.syncing import SyncSource
 from goodwill.web.models import ImportJobOut, ImportResultOut, RejectOut
 from goodwill.web.uploads import discard_upload
+from goodwill.web.warm import wake_warmer
 
 __all__ = ["DETECT", "JOBS_KEPT", "ImportJobs", "file_sources", "jobs_of"]
 
@@ -45,9 +47,11 @@ _REJECTS_FILE = "rejected-records.txt"
 _creating = threading.Lock()
 
 
-def file_sources() -> dict[str, type[Source]]:
-    """The registered sources that read a file (API syncs are left out: nothing to upload)."""
-    return {n: c for n, c in available_sources().items() if not issubclass(c, SyncSource)}
+def file_sources() -> dict[str, Declared]:
+    """The registered sources that read a file (API syncs are left out: nothing to upload),
+    as their modules declare them: the upload form lists them without importing every
+    source (the Bluesky SDK alone took one to two seconds of the first ``/imports``)."""
+    return {n: d for n, d in describe_sources().items() if d.reads_files}
 
 
 @dataclass
@@ -108,9 +112,10 @@ class _Job:
 class ImportJobs:
     """The uploads one app is importing or has imported since it started."""
 
-    def __init__(self) -> None:
+    def __init__(self, on_end: Callable[[], None] | None = None) -> None:
         self._lock = threading.Lock()
         self._jobs: dict[str, _Job] = {}  # oldest first
+        self._on_end = on_end  # told when an import ends (the warmer: the store changed)
 
     def running(self) -> ImportJobOut | None:
         """The job importing now, if one is."""
@@ -175,7 +180,7 @@ class ImportJobs:
         try:
             source = job.requested_source
             if source == DETECT:
-                source = detect_source(upload, available_sources())
+                source = detect_source(upload, loaded_file_sources())
             with self._lock:
                 job.source = source
             rejects = upload.with_name(_REJECTS_FILE) if job.skip_bad else None
@@ -209,6 +214,8 @@ class ImportJobs:
             if summary is not None:  # all of it was read, whatever the last report said
                 job.events_read = summary.events_read
                 job.bytes_read = job.total_bytes = max(job.total_bytes, job.bytes_read)
+        if summary is not None and self._on_end is not None:
+            self._on_end()
 
 
 def _busy(job: _Job) -> StoreError:
@@ -229,6 +236,6 @@ def jobs_of(app: FastAPI) -> ImportJobs:
     with _creating:
         jobs = getattr(app.state, "import_jobs", None)
         if jobs is None:
-            jobs = app.state.import_jobs = ImportJobs()
+            jobs = app.state.import_jobs = ImportJobs(on_end=lambda: wake_warmer(app))
     assert isinstance(jobs, ImportJobs)
     return jobs

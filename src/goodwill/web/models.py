@@ -171,6 +171,9 @@ class DashboardOut(BaseModel):
     agenda: AgendaOut
     cooling: list[RelationshipOut]
     advocates: list[AdvocateOut]
+    more_advocates: int = Field(
+        default=0, description="New advocates beyond those listed (`goodwill advocates`)."
+    )
     flags: list[FlagOut]
     listening: ListeningOut
 
@@ -357,6 +360,8 @@ class CircleOut(BaseModel):
     thresholds: str
     reason: str
     members: list[CircleMemberOut]
+    total: int = Field(default=0, description="Members in all: `members` is one window of them.")
+    offset: int = Field(default=0, description="Where in the circle `members` starts.")
 
 
 class CirclesOut(BaseModel):
@@ -367,6 +372,8 @@ class CirclesOut(BaseModel):
     cooling_highest: str
     circles: list[CircleOut]
     outside: list[CircleMemberOut] = Field(description="Contacts in no circle, and why.")
+    outside_total: int = Field(default=0, description="Contacts in no circle in all.")
+    outside_offset: int = Field(default=0, description="Where among them `outside` starts.")
 
 
 class ShareCheckOut(BaseModel):

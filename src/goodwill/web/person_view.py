@@ -11,6 +11,7 @@ from goodwill.insights.relationship_list import RelationshipLine, narrow
 from goodwill.insights.topics import Corpus, load_corpus, topics_of
 from goodwill.ledger.people import owner_person
 from goodwill.ledger.queries import find_person, list_people, person_identities, timeline
+from goodwill.trust.network_report import NetworkView
 from goodwill.trust.report import TrustView
 from goodwill.web.chart_data import trust_history, trust_paths
 from goodwill.web.models import (
@@ -94,11 +95,18 @@ def _trust(conn: Connection, view: TrustView, truster: int, trustee: int) -> Tru
 
 
 def person_page(
-    conn: Connection, person: int, view: TrustView, *, at_us: int, corpus: Corpus | None = None
+    conn: Connection,
+    person: int,
+    view: TrustView,
+    *,
+    at_us: int,
+    corpus: Corpus | None = None,
+    network: NetworkView | None = None,
 ) -> PersonOut:
     """Identities, relationship with the owner, trust both ways with its evidence, topics
     and the latest events of ``person`` (an id; a merged-away id leads to its survivor).
-    ``corpus`` is everyone's texts as of ``at_us``, for a caller that has it already."""
+    ``corpus`` (everyone's texts as of ``at_us``) and ``network`` (network trust over
+    ``view``) are for a caller that has them already."""
     person_id = find_person(conn, str(person))
     owner = owner_person(conn)
     ids = person_identities(conn, person_id)
@@ -108,7 +116,7 @@ def person_page(
     history = paths = None
     if owner is not None and owner != person_id:
         history = trust_history(conn, view, person_id)
-        paths = trust_paths(conn, view, person_id)
+        paths = trust_paths(conn, view, person_id, network=network)
         relationship = next(
             (relationship_out(r) for r in view.relationships() if r.person == person_id), None
         )

@@ -41,6 +41,7 @@ from goodwill.web.models import (
 )
 
 __all__ = [
+    "ADVOCATES_SHOWN",
     "AGENDA_ITEMS",
     "COOLING_SHOWN",
     "FLAGS_SHOWN",
@@ -59,6 +60,8 @@ COOLING_SHOWN = 8
 #: A "new" advocate reaches the advocate mark now and had not this many days earlier: a
 #: quarter, long enough for a few weeks of acts to add up, short enough to still be news.
 NEW_ADVOCATE_DAYS = 90
+#: New advocates shown, strongest first: on a large store a quarter brings hundreds.
+ADVOCATES_SHOWN = 8
 #: Hygiene flags shown, most certain first (``goodwill hygiene`` lists them all).
 FLAGS_SHOWN = 8
 _EVIDENCE_LINES = 4  # events under each item on the page (the API gives the same)
@@ -170,11 +173,12 @@ def dashboard(
     cooling = [relationship_out(r) for r in view.relationships() if r.stage == "cooling"]
     before = activity.until(at_us - NEW_ADVOCATE_DAYS * _US_PER_DAY)
     were = {a.person for a in rank_advocates(conn, before, policy=policy) if a.is_advocate}
-    advocates = [
+    new = [
         a
         for a in rank_advocates(conn, activity, policy=policy)
         if a.is_advocate and a.person not in were
     ]
+    advocates = new[:ADVOCATES_SHOWN]
     sure = [f for f in report.flags if f.confidence >= settings.min_confidence]
     strongest: dict[int, Flag] = {}
     for f in sorted(sure, key=lambda f: -f.confidence):  # one line per person, their surest
@@ -205,6 +209,7 @@ def dashboard(
             )
             for a in advocates
         ],
+        more_advocates=len(new) - len(advocates),
         flags=[
             FlagOut(
                 person=f.person,

@@ -19,7 +19,12 @@ from goodwill.web.chart_data import (
     trust_history,
     trust_paths,
 )
-from goodwill.web.circles_view import circles_result
+from goodwill.web.circles_view import (
+    API_MEMBERS,
+    API_MEMBERS_MOST,
+    circles_result,
+    circles_window,
+)
 from goodwill.web.deps import AtDep, LedgerDep, UserDep
 from goodwill.web.import_jobs import jobs_of
 from goodwill.web.import_views import import_history
@@ -36,9 +41,15 @@ from goodwill.web.models import (
     RelationshipsOut,
     TrustHistoryOut,
 )
-from goodwill.web.person_view import PEOPLE_SHOWN, people_page
-from goodwill.web.relationships_view import circle_rules, owner_lines, relationships_table
-from goodwill.web.results import agenda_result, dashboard_result, person_result, reads_for
+from goodwill.web.person_view import PEOPLE_SHOWN
+from goodwill.web.relationships_view import circle_rules, relationships_table
+from goodwill.web.results import (
+    agenda_result,
+    dashboard_result,
+    people_result,
+    person_result,
+    reads_for,
+)
 
 
 class ErrorOut(BaseModel):
@@ -100,17 +111,13 @@ def api_people(
     """People whose name or account matches ``q``, most active first; ``network``,
     ``stage`` and ``circle`` narrow them (the last two to the owner's relationships)."""
     with ledger.read() as conn:
-        lines = None
-        if stage or circle:
-            lines = owner_lines(reads_for(request, conn, at), circle_rules())
-        return people_page(
-            conn,
+        return people_result(
+            reads_for(request, conn, at),
             q,
             limit=limit,
             network=network or None,
             stage=stage or None,
             circle=circle or None,
-            lines=lines,
         )
 
 
@@ -167,11 +174,18 @@ def api_circles(
     level: Annotated[
         str, Query(description=f"One of {', '.join(TIERS)}: this circle and the narrower.")
     ] = TIERS[0],
+    limit: Annotated[
+        int, Query(ge=1, le=API_MEMBERS_MOST, description="Members per list, at most.")
+    ] = API_MEMBERS,
+    offset: Annotated[int, Query(ge=0, le=10_000_000, description="Where each list starts.")] = 0,
 ) -> CirclesOut:
     """The owner's circles, narrowest first, each member with the reason they are in it,
-    and the contacts in no circle with the reason they are not."""
+    and the contacts in no circle with the reason they are not; ``limit`` members of each
+    list from ``offset`` on, each list with its ``total`` (``/circles/export`` gives a
+    whole circle as a file)."""
     with ledger.read() as conn:
-        return circles_result(reads_for(request, conn, at), circle_rules(), level=level)[1]
+        found = circles_result(reads_for(request, conn, at), circle_rules(), level=level)[1]
+    return circles_window(found, limit=limit, offset=offset)
 
 
 @router.get("/imports", response_model=ImportsOut)
@@ -230,7 +244,9 @@ def api_trust_paths(
         found = reads.page(
             "paths",
             (person, k, hops),
-            lambda: trust_paths(conn, reads.view(), person, k=k, max_hops=hops),
+            lambda: trust_paths(
+                conn, reads.view(), person, k=k, max_hops=hops, network=reads.network()
+            ),
         )
     if found is None:
         raise AlgorithmInputError("that is the owner: trust paths lead from you to others")

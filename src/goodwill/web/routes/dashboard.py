@@ -13,6 +13,7 @@ from goodwill.web.deps import AtDep, LedgerDep, PolicyDep, UserDep
 from goodwill.web.render import link_maker, render
 from goodwill.web.results import dashboard_result, reads_for
 from goodwill.web.views import mark_item
+from goodwill.web.warm import wake_warmer
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 _US_PER_DAY = 86_400 * 1_000_000
@@ -31,6 +32,7 @@ def dashboard_page(request: Request, ledger: LedgerDep, user: UserDep, at: AtDep
 
 @router.post("/agenda/{note}")
 def mark(
+    request: Request,
     ledger: LedgerDep,
     user: UserDep,
     policy: PolicyDep,
@@ -43,5 +45,6 @@ def mark(
     at_us = parse_moment(text)
     until = at_us + SNOOZE_DAYS * _US_PER_DAY if note == "snooze" else None
     mark_item(ledger, note, key, at_us=at_us, policy=policy, until_us=until)
+    wake_warmer(request.app)
     target = link_maker(text)("/", marked=f"{note}:{key}")
     return RedirectResponse(target, status_code=303)

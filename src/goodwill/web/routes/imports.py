@@ -23,6 +23,7 @@ from goodwill.web.import_jobs import DETECT, file_sources, jobs_of
 from goodwill.web.import_views import import_history, owner_state
 from goodwill.web.render import link_maker, render
 from goodwill.web.uploads import LimitedUploadRoute, save_upload, upload_limit
+from goodwill.web.warm import wake_warmer
 
 router = APIRouter(tags=["pages"], include_in_schema=False, route_class=LimitedUploadRoute)
 #: How often the job page asks how far the import has come.
@@ -111,6 +112,7 @@ def job_progress(
 
 @router.post("/imports/owner")
 def record_owner(
+    request: Request,
     ledger: LedgerDep,
     _user: UserDep,
     handle: Annotated[list[str] | None, Form()] = None,
@@ -124,4 +126,5 @@ def record_owner(
         )
     with ledger.write() as conn:
         set_owner(conn, list(dict.fromkeys(handle)), now_us=now_us())
+    wake_warmer(request.app)
     return RedirectResponse(link_maker(at.strip() or None)("/"), status_code=303)

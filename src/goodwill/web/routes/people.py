@@ -13,10 +13,9 @@ from goodwill.ledger.queries import known_networks, person_names
 from goodwill.trust.stages import STAGES
 from goodwill.web.deps import AtDep, LedgerDep, UserDep
 from goodwill.web.merging import merge, merge_suggestions
-from goodwill.web.person_view import people_page
-from goodwill.web.relationships_view import circle_rules, owner_lines
 from goodwill.web.render import link_maker, render
-from goodwill.web.results import person_result, reads_for
+from goodwill.web.results import people_result, person_result, reads_for
+from goodwill.web.warm import wake_warmer
 
 router = APIRouter(tags=["pages"], include_in_schema=False)
 
@@ -40,16 +39,8 @@ def people_list(
     wanted = {k: (v.strip() or None) if v else None for k, v in wanted.items()}
     with ledger.read() as conn:
         reads = reads_for(request, conn, at)
-        lines = None
-        if wanted["stage"] or wanted["circle"]:
-            lines = owner_lines(reads, circle_rules())
-        found = people_page(
-            conn,
-            q,
-            network=wanted["network"],
-            stage=wanted["stage"],
-            circle=wanted["circle"],
-            lines=lines,
+        found = people_result(
+            reads, q, network=wanted["network"], stage=wanted["stage"], circle=wanted["circle"]
         )
         suggestions = reads.page("merge-suggestions", (), lambda: merge_suggestions(conn))
         networks = known_networks(conn)
@@ -73,6 +64,7 @@ def people_list(
 
 @router.post("/people/merge")
 def merge_form(
+    request: Request,
     ledger: LedgerDep,
     _user: UserDep,
     person: Annotated[str, Form(min_length=1, max_length=200)],
@@ -83,6 +75,7 @@ def merge_form(
     """Merge ``other`` into ``person`` as ``goodwill merge`` does, then back to the list,
     which names the merge to undo it with."""
     done = merge(ledger, person, other, reason=reason.strip() or None)
+    wake_warmer(request.app)
     target = link_maker(at.strip() or None)("/people", merged=done.merge_id, into=done.survivor)
     return RedirectResponse(target, status_code=303)
 
