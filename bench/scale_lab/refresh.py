@@ -10,7 +10,11 @@ pairs) and runs ``goodwill refresh`` as of the newest (``incremental_refresh_s``
 parts of both (``full_parts``, ``incremental_parts``: evidence, network, writing the
 scores, saving the state).
 
-Run on its own: ``python bench/scale_lab/refresh.py [--events N] [--new N] [--workdir DIR]``.
+Both refreshes walk network trust warm (to its fixed point, from the last scores: ``goodwill
+refresh --warm``) unless ``--exact`` asks for the walk of fixed steps from the seeds.
+
+Run on its own: ``python bench/scale_lab/refresh.py [--events N] [--new N] [--workdir DIR]
+[--exact]``.
 """
 
 from __future__ import annotations
@@ -96,9 +100,11 @@ def build_ledger(ledger: Ledger, drawn: SyntheticEvents, start: int, stop: int) 
 
 
 def measure(
-    workdir: Path, seed: int, *, base: int = BASE_EVENTS, new: int = NEW_EVENTS
+    workdir: Path, seed: int, *, base: int = BASE_EVENTS, new: int = NEW_EVENTS, warm: bool = True
 ) -> dict[str, Any]:
-    """Build, refresh in full, append ``new`` events, refresh incrementally; the figures."""
+    """Build, refresh in full, append ``new`` events, refresh incrementally; the figures.
+    ``warm`` (the default) walks network trust to its fixed point from the last scores
+    (``goodwill refresh --warm``), both times; else the walk of fixed steps."""
     drawn = synthetic_events(base + new, seed, people=max(64, (base + new) // 20))
     url = f"sqlite:///{workdir / 'scale.db'}"
     policy = default_policy()
@@ -112,18 +118,19 @@ def measure(
             set_owner(conn, [_handle(owner)], now_us=0)
         at_us = int(drawn.time_us[base - 1])
         started = time.perf_counter()
-        full = refresh(ledger, policy, at_us=at_us, rebuild=True)
+        full = refresh(ledger, policy, at_us=at_us, rebuild=True, warm=warm)
         figures["full_recompute_s"] = time.perf_counter() - started
         figures["full_parts"] = full.seconds
         build_ledger(ledger, drawn, base, base + new)
         at_us = int(drawn.time_us[-1])
         started = time.perf_counter()
-        step = refresh(ledger, policy, at_us=at_us)
+        step = refresh(ledger, policy, at_us=at_us, warm=warm)
         figures["incremental_refresh_s"] = time.perf_counter() - started
         figures["incremental_parts"] = step.seconds
     figures.update(
         mode=step.mode, absorbed=step.absorbed, windows=step.windows, pairs=step.pairs,
-        reached=step.reached, engine=step.engine,
+        reached=step.reached, engine=step.engine, walk="warm" if warm else "exact",
+        full_steps=full.steps, steps=step.steps,
     )  # fmt: skip
     return figures
 
@@ -134,9 +141,12 @@ def main() -> None:
     parser.add_argument("--new", type=int, default=NEW_EVENTS)
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--workdir", type=Path, default=None)
+    parser.add_argument("--exact", action="store_true",
+                        help="walk a fixed number of steps from the seeds, not warm")  # fmt: skip
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(dir=args.workdir) as folder:
-        found = measure(Path(folder), args.seed, base=args.events, new=args.new)
+        found = measure(Path(folder), args.seed, base=args.events, new=args.new,
+                        warm=not args.exact)  # fmt: skip
     print(json.dumps(found), flush=True)
 
 

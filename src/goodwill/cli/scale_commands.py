@@ -149,16 +149,32 @@ def refresh_command(
     engine: Annotated[
         str, typer.Option("--engine", help="Propagation engine: auto, reference, numba...")
     ] = "auto",
+    warm: Annotated[
+        bool,
+        typer.Option(
+            "--warm",
+            help="Walk network trust to its fixed point from the last refresh's scores "
+            "(fewer steps) instead of a fixed number of steps from the seeds.",
+        ),
+    ] = False,
     as_json: JsonFlag = False,
 ) -> None:
     """Absorb the events added since the last refresh and recompute the owner's network
     trust into the store (docs/trust.md, "Refreshing at scale")."""
     from goodwill.trust.policy import load_policy
     from goodwill.trust.refresh import refresh
+    from goodwill.trust.state_files import keeps_state, state_location
 
+    ledger = open_store(ctx)
+    encrypted = not keeps_state(state_location(ledger.url))
+    if encrypted and state is not None:
+        raise GoodwillError(
+            "the store is encrypted, so no trust state is kept beside it (its files would be "
+            "plaintext): drop --state"
+        )
     report = refresh(
-        open_store(ctx), load_policy(policy), at_us=parse_moment(at), rebuild=rebuild,
-        engine=engine, location=state,
+        ledger, load_policy(policy), at_us=parse_moment(at), rebuild=rebuild,
+        engine=engine, location=state, warm=warm,
     )  # fmt: skip
     if as_json:
         out.print_json(json.dumps(asdict(report)))
@@ -178,3 +194,9 @@ def refresh_command(
     )
     if report.pending:
         err.print(f"{report.pending:,} interactions dated later wait for a later refresh")
+    if encrypted:
+        err.print(
+            "the store is encrypted: no trust state is kept beside it (it would be "
+            "plaintext), so every refresh recomputes from the whole ledger",
+            highlight=False,
+        )

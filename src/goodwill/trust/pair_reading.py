@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numba
 import numpy as np
 import numpy.typing as npt
 from scipy.sparse import csr_matrix  # type: ignore[import-untyped]  # scipy ships no stubs
@@ -25,8 +26,9 @@ from goodwill.trust.pair_graph import graph_csr
 from goodwill.trust.pair_kernel import EVENTS, FIRST, LAST, MIXED_FLOATS
 from goodwill.trust.pair_state import US_PER_DAY, PairState
 from goodwill.trust.policy import Policy
+from goodwill.trust.state_graph_kernel import pair_entries, place_entries
 
-__all__ = ["PairEvidence", "PairReading", "pair_evidence", "read_at", "state_graph"]
+__all__ = ["PairEvidence", "PairReading", "graph_at", "pair_evidence", "read_at", "state_graph"]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
@@ -156,4 +158,47 @@ def state_graph(
             policy.prior_weight, maturity_days * US_PER_DAY,
         )
     )  # fmt: skip
+    return TrustGraph(trust=trust, distrust=distrust, maturity=maturity)
+
+
+def graph_at(
+    state: PairState, people: Ints, at_us: int, policy: Policy,
+    maturity_days: float = MATURITY_DAYS,
+) -> TrustGraph:  # fmt: skip
+    """:func:`state_graph` of :func:`read_at`, the same matrices (to rounding: a pair's
+    mixed groups are summed before they are added; and maturity lies on trust's entries,
+    0 where a vouch is new, so the walk weighs trust by it entry by entry), without
+    reading every pair into memory first: each pair is read once where it lies, for what
+    the graph needs (:mod:`goodwill.trust.state_graph_kernel`). What a refresh walks on."""
+    phi = float(np.exp2(-(at_us - state.reference_us) / (policy.half_life_days * US_PER_DAY)))
+    main, tail = state.parts()
+    n, total = len(people), len(main) + len(tail)
+    extra_row = np.full(total, -1, np.int64)
+    extra = np.zeros((0, 2, 7))
+    if len(state.mixed):
+        in_main = _positions(main.code, state.mixed_key[:, 0])
+        in_tail = _positions(tail.code, state.mixed_key[:, 0]) + len(main)
+        holders, group_row = np.unique(np.where(in_main >= 0, in_main, in_tail),
+                                       return_inverse=True)  # fmt: skip
+        extra = np.zeros((len(holders), 2, 7))
+        _add_mixed(extra, state, group_row.astype(np.int64), phi, policy.ceiling)
+        extra_row[holders] = np.arange(len(holders))
+    values = np.empty((3, total, 2))
+    span_us = maturity_days * US_PER_DAY
+    for part, start in ((main, 0), (tail, len(main))):
+        stop = start + len(part)
+        pair_entries(part.floats, part.ints, extra_row[start:stop], extra, phi, at_us,
+                     policy.prior_weight, span_us, *(values[m, start:stop] for m in range(3)))  # fmt: skip
+    dense = np.full(int(people[-1]) + 1 if len(people) else 0, -1, dtype=np.int32)
+    dense[people] = np.arange(n)  # 4 bytes a person: read at random, half the cache
+    runs = max(1, min(numba.get_num_threads(), len(main)))
+    main_bounds = np.linspace(0, len(main), runs + 1).astype(np.int64)
+    tail_bounds = np.searchsorted(tail.code, main.code[main_bounds[1:-1]]).astype(np.int64)
+    tail_bounds = np.concatenate([[0], tail_bounds, [len(tail)]]).astype(np.int64)
+    (t_indptr, t_indices, t_data, m_data), (d_indptr, d_indices, d_data) = place_entries(
+        main_bounds, tail_bounds, np.asarray(main.code), np.asarray(tail.code), dense, values, n
+    )
+    trust = csr_matrix((t_data, t_indices, t_indptr), shape=(n, n))
+    maturity = csr_matrix((m_data, trust.indices, trust.indptr), shape=(n, n))
+    distrust = csr_matrix((d_data, d_indices, d_indptr), shape=(n, n))
     return TrustGraph(trust=trust, distrust=distrust, maturity=maturity)

@@ -128,7 +128,7 @@ class PairState:
         if not removed.reference_us == added.reference_us == self.reference_us:
             raise ValueError("states to combine must share their reference date")
         main, tail = self.main, self.tail
-        new, gone = added.main, removed.main
+        new, gone = _changed(added.main, removed.main)
         in_main = _found(main.code, new.code)
         fresh = new.code[~in_main & ~_found(tail.code, new.code)]
         if len(fresh):
@@ -164,6 +164,25 @@ class PairState:
         mixed = self.mixed.copy()
         mixed[:, _MIXED_DECAYING] *= factor
         return PairState(self.main, self.tail, mixed, self.mixed_key, reference_us)
+
+
+def _changed(added: PairColumns, removed: PairColumns) -> tuple[PairColumns, PairColumns]:
+    """``added`` and ``removed`` without the pairs they hold alike: most of a window's
+    pairs are untouched by a batch, and taking a row back to add it again changes nothing,
+    while every row changed is a random write into the main part (hundreds of thousands
+    for a busy window's pairs, seconds on a memory map of 15 million)."""
+    _, at_added, at_removed = np.intersect1d(added.code, removed.code, assume_unique=True,
+                                             return_indices=True)  # fmt: skip
+    same = (added.floats[at_added] == removed.floats[at_removed]).all(axis=(1, 2)) & (
+        added.ints[at_added] == removed.ints[at_removed]
+    ).all(axis=(1, 2))
+    return _without(added, at_added[same]), _without(removed, at_removed[same])
+
+
+def _without(columns: PairColumns, rows: Ints) -> PairColumns:
+    keep = np.ones(len(columns), dtype=bool)
+    keep[rows] = False
+    return PairColumns(columns.code[keep], columns.floats[keep], columns.ints[keep])
 
 
 def _apply(part: PairColumns, added: PairColumns, removed: PairColumns) -> None:

@@ -18,10 +18,15 @@ What a refresh does, in order:
    (:mod:`goodwill.trust.pair_reading`), network trust **walked** from the owner's seeds
    and **written** to ``network_scores`` (scope ``owner``); the state is saved.
 
-The walk starts from the seeds, not from the previous scores: network trust is a walk of
-``ceil(log2 n)`` steps (SybilRank's early stop is what bounds a Sybil region's gain), not
-an iteration run to its fixed point, so starting it from anywhere else gives other
-scores. It is the one part of a refresh that touches the whole graph.
+The graph is read straight from the kept pairs (:func:`~goodwill.trust.pair_reading.graph_at`):
+decay and maturity move every edge with the date, so every pair is read, once, in place.
+The walk of ``ceil(log2 n)`` steps from the seeds (the default) cannot start anywhere
+else: from the previous scores it gives other scores, not the same ones sooner. With
+``warm`` a refresh walks to the walk's fixed point instead, which any start reaches (a
+step contracts by ``1 - r`` without distrust), starting from the mass the last refresh kept
+(:mod:`goodwill.trust.walk_memory`) and stopping at an L1 change of :data:`WARM_TOLERANCE`
+(:class:`~goodwill.trust.network.NetworkTrust`'s ``tolerance``; docs/trust.md has the
+bounds).
 """
 
 from __future__ import annotations
@@ -31,6 +36,7 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import numpy as np
+import numpy.typing as npt
 from sqlalchemy import Connection
 
 from goodwill.events import now_us
@@ -40,7 +46,7 @@ from goodwill.trust.loading import TABLE_KINDS, read_event_columns
 from goodwill.trust.network import NetworkTrust
 from goodwill.trust.network_report import OWNER_SEED_SHARE
 from goodwill.trust.network_scores import write_network_scores
-from goodwill.trust.pair_reading import read_at, state_graph
+from goodwill.trust.pair_reading import graph_at
 from goodwill.trust.pair_state import US_PER_DAY
 from goodwill.trust.policy import Policy
 from goodwill.trust.state_files import (
@@ -64,12 +70,23 @@ from goodwill.trust.state_ledger import (
     records_of,
     remap_people,
 )
+from goodwill.trust.walk_memory import keep_mass, kept_mass
 
-__all__ = ["REBASE_HALF_LIVES", "SCOPE", "RefreshReport", "owner_network", "refresh"]
+__all__ = [
+    "REBASE_HALF_LIVES",
+    "SCOPE",
+    "WARM_TOLERANCE",
+    "RefreshReport",
+    "owner_network",
+    "refresh",
+]
 
 # How far (in half-lives) the as-of date may drift from the reference date of the decaying
 # sums before they are re-dated: 2^64 is far from overflowing a float64.
 REBASE_HALF_LIVES = 64.0
+# A warm walk stops once a step moves the mass by at most this (L1): ten times below the
+# float32 engine's own tolerance, and within (1 - r) / r of it, 2.3e-7, of the fixed point.
+WARM_TOLERANCE = 1e-7
 SCOPE = "owner"
 
 
@@ -87,6 +104,8 @@ class RefreshReport:
     people: int = 0
     reached: int = 0  # people the owner's network trust reached (rows written)
     engine: str = ""
+    steps: int = 0  # steps the walk took
+    warm: bool = False  # whether it started from the last refresh's mass
     seconds: dict[str, float] = field(default_factory=dict)
 
 
@@ -98,17 +117,22 @@ def refresh(
     rebuild: bool = False,
     engine: str = "auto",
     location: Path | None = None,
+    warm: bool = False,
 ) -> RefreshReport:
     """Bring the trust state (at ``location``, by default :func:`state_location`'s) and
-    the owner's network trust to ``at_us``."""
+    the owner's network trust to ``at_us``. ``warm`` walks to the walk's fixed point (to
+    :data:`WARM_TOLERANCE`) from the last refresh's mass instead of walking ``ceil(log2
+    n)`` steps from the seeds (:class:`~goodwill.trust.network.NetworkTrust`'s
+    ``tolerance``)."""
     location = location or state_location(ledger.url)
     with state_lock(location):
-        return _refresh(ledger, policy, at_us, rebuild, engine, location)
+        return _refresh(ledger, policy, at_us, rebuild, engine, location, warm)
 
 
 def _refresh(
-    ledger: Ledger, policy: Policy, at_us: int, rebuild: bool, engine: str, location: Path
-) -> RefreshReport:
+    ledger: Ledger, policy: Policy, at_us: int, rebuild: bool, engine: str, location: Path,
+    warm: bool,
+) -> RefreshReport:  # fmt: skip
     laps: dict[str, float] = {}
     started = time.perf_counter()
     with ledger.read() as conn:
@@ -121,9 +145,11 @@ def _refresh(
         owner = owner_person(conn)
     laps["evidence"] = time.perf_counter() - started
     report.pairs, report.people = len(state.pairs), len(state.people)
-    fitted = owner_network(state, policy, at_us, owner, engine)
+    start = kept_mass(location, state.people) if warm else None
+    fitted = owner_network(state, policy, at_us, owner, engine, warm=warm, start=start)
     laps["network"] = time.perf_counter() - started - sum(laps.values())
     if fitted is not None:
+        report.steps, report.warm = fitted.steps_, start is not None
         with ledger.write() as conn:
             report.reached = write_network_scores(
                 conn, SCOPE, state.people, fitted, at_us=at_us, now_us=now_us()
@@ -131,29 +157,46 @@ def _refresh(
         report.engine = fitted.engine_
     laps["write scores"] = time.perf_counter() - started - sum(laps.values())
     save_state(state, written)
+    if fitted is not None:
+        keep_mass(location, state.people, fitted.mass_)
     laps["save state"] = time.perf_counter() - started - sum(laps.values())
     report.seconds = {**laps, "total": time.perf_counter() - started}
+    if fitted is not None:  # the network's parts: what is left of it is reading the graph
+        report.seconds["walk prepare"] = fitted.prepare_seconds_
+        report.seconds["walk steps"] = sum(fitted.step_seconds_)
     return report
 
 
 def owner_network(
-    state: TrustState, policy: Policy, at_us: int, owner: int | None, engine: str = "auto"
-) -> NetworkTrust | None:
+    state: TrustState, policy: Policy, at_us: int, owner: int | None, engine: str = "auto",
+    *, warm: bool = False, start: npt.NDArray[np.float64] | None = None,
+) -> NetworkTrust | None:  # fmt: skip
     """Network trust from the owner's seeds (the owner, and whom she vouches for, as
     :meth:`~goodwill.trust.network_report.NetworkView.owner_seeds`), over the state's
-    graph as of ``at_us``; ``None`` without an owner who has interacted."""
+    graph as of ``at_us``; ``None`` without an owner who has interacted. ``warm``: to the
+    walk's fixed point, from ``start`` if given (else from the seeds)."""
     position = int(np.searchsorted(state.people, owner)) if owner is not None else -1
     if owner is None or position >= len(state.people) or state.people[position] != owner:
         return None
-    graph = state_graph(read_at(state.pairs, at_us, policy), state.people, policy)
+    graph = graph_at(state.pairs, state.people, at_us, policy)
     row = graph.trust.getrow(position)
     seeds = {position: OWNER_SEED_SHARE}
     total = float(row.data.sum())
     for contact, trust in zip(row.indices, row.data, strict=True):
         seeds[int(contact)] = (1.0 - OWNER_SEED_SHARE) * float(trust) / total
-    return NetworkTrust(engine=engine).fit(
-        graph.trust, seeds, graph.distrust, maturity=graph.maturity
-    )
+    walk = NetworkTrust(engine=engine, tolerance=WARM_TOLERANCE if warm else None)
+    return walk.fit(graph.trust, seeds, graph.distrust, maturity=graph.maturity, start=start)
+
+
+def _joined(people: npt.NDArray[np.int64], seen: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
+    """``people`` (sorted) with those of ``seen`` it lacks, in order: a search per person
+    seen rather than a sort of everyone (over a second for a million people)."""
+    seen = np.unique(seen)
+    if not len(people):
+        return seen
+    at = np.minimum(np.searchsorted(people, seen), len(people) - 1)
+    fresh = seen[people[at] != seen]
+    return np.insert(people, np.searchsorted(people, fresh), fresh) if len(fresh) else people
 
 
 def _stale(conn: Connection, state: TrustState | None, policy: Policy) -> str:
@@ -236,7 +279,7 @@ def _advance(
         aggregate(after, policy, reference_us=reference, until_us=at_us),
         windows,
     )
-    people = np.union1d(state.people, endpoints(absorbed))
+    people = _joined(state.people, endpoints(absorbed))
     advanced = replace(state, meta=meta, pairs=pairs, people=people, pending=incoming[~due])
     report = RefreshReport("incremental", "", at_us, absorbed=len(absorbed))
     report.pending, report.windows = int((~due).sum()), len(windows)
