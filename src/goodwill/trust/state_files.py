@@ -21,7 +21,16 @@ event and identity ids), so erasing a person can drop their rows; :func:`discard
 drops the whole state, which is always correct.
 
 A SQLite store ``goodwill.db`` keeps its state in ``goodwill.db.trust/``; a PostgreSQL
-store in the user's cache folder, under a digest of its URL.
+store in the user's cache folder, under a digest of its URL. The folder is made 0700 and
+every file in it 0600: ids of who interacts with whom, when, are the owner's alone.
+
+An **encrypted** store (``goodwill encrypt``) keeps no state at all: these files would be
+plaintext beside a file whose point is that nothing in it can be read without the key.
+Encrypting them under a key derived from the store's would need a second cipher format to
+get right; dropping them costs only speed, since the state is derived. So beside an
+encrypted store :func:`load_state` finds nothing (and deletes any state left from before
+it was encrypted) and :func:`save_state` writes nothing: every refresh recomputes from the
+ledger (:func:`keeps_state` says which).
 """
 
 from __future__ import annotations
@@ -42,6 +51,8 @@ import platformdirs
 from sqlalchemy.engine import make_url
 
 from goodwill.errors import StoreError
+from goodwill.ledger.encryption import is_encrypted_file
+from goodwill.ledger.private_files import create_private, private_dir, write_private_text
 from goodwill.trust.network_graph import PERSONAL_LIMIT
 from goodwill.trust.pair_state import PairColumns, PairState
 from goodwill.trust.policy import Policy
@@ -53,6 +64,7 @@ __all__ = [
     "TrustState",
     "discard_state",
     "invalidate",
+    "keeps_state",
     "load_state",
     "policy_fingerprint",
     "save_state",
@@ -61,6 +73,7 @@ __all__ = [
 ]
 
 STATE_VERSION = 1
+_SUFFIX = ".trust"
 # one absorbed interaction: 64 bytes
 RECORD = np.dtype(
     [("event_id", "i8"), ("actor_identity", "i8"), ("target_identity", "i8"),
@@ -116,9 +129,17 @@ def state_location(url: str) -> Path:
     parsed = make_url(url)
     if parsed.get_backend_name() == "sqlite" and parsed.database:
         database = Path(parsed.database)
-        return database.with_name(database.name + ".trust")
+        return database.with_name(database.name + _SUFFIX)
     digest = hashlib.sha256(parsed.render_as_string(hide_password=True).encode()).hexdigest()
     return Path(platformdirs.user_cache_dir("goodwill", appauthor=False)) / "trust" / digest[:16]
+
+
+def keeps_state(location: Path) -> bool:
+    """Whether a state may be kept at ``location``: not beside an encrypted store (see the
+    module)."""
+    if not location.name.endswith(_SUFFIX):
+        return True
+    return not is_encrypted_file(location.with_name(location.name[: -len(_SUFFIX)]))
 
 
 def policy_fingerprint(policy: Policy) -> str:
@@ -136,7 +157,10 @@ def policy_fingerprint(policy: Policy) -> str:
 
 def load_state(location: Path) -> TrustState | None:
     """The state at ``location``, or ``None`` if there is none or it cannot be used (a
-    partial write, another version): then it is rebuilt."""
+    partial write, another version, or beside an encrypted store): then it is rebuilt."""
+    if not keeps_state(location):
+        discard_state(location)  # plaintext left from before the store was encrypted
+        return None
     try:
         raw = json.loads((location / "meta.json").read_text(encoding="utf-8"))
         if raw.get("version") != STATE_VERSION:
@@ -172,17 +196,21 @@ def invalidate(location: Path) -> None:
 
 def save_state(state: TrustState, records: dict[int, Records] | None = None) -> TrustState:
     """Write ``state`` (and the records of the windows given, replacing theirs); the meta
-    goes last and is removed first, so a crash midway leaves a state that is rebuilt."""
+    goes last and is removed first, so a crash midway leaves a state that is rebuilt.
+    Beside an encrypted store nothing is written (see the module)."""
     location = state.location
+    if not keeps_state(location):
+        return state
     try:
-        (location / "records").mkdir(parents=True, exist_ok=True)
+        private_dir(location)
+        (location / "records").mkdir(exist_ok=True, mode=0o700)
         invalidate(location)
         windows = set(state.meta.windows)
         for window, rows in (records or {}).items():
             _write(location / "records" / f"{window}.npy", _by_event(rows))
             windows.add(window)
         folder = location / "pairs"
-        folder.mkdir(exist_ok=True)
+        folder.mkdir(exist_ok=True, mode=0o700)
         for part, columns in zip(("main", "tail"), state.pairs.parts(), strict=True):
             for name in _COLUMNS:
                 array = getattr(columns, name)
@@ -198,7 +226,7 @@ def save_state(state: TrustState, records: dict[int, Records] | None = None) -> 
         saved = {**_as_dict(meta), "version": STATE_VERSION,
                  "reference_us": state.pairs.reference_us}  # fmt: skip
         text = json.dumps(saved, indent=1)
-        (location / "meta.json").write_text(text, encoding="utf-8")
+        write_private_text(location / "meta.json", text)
     except OSError as exc:
         raise StoreError(
             f"cannot write the trust state in {location}: {exc}; it is derived data, so "
@@ -211,6 +239,8 @@ def _write(path: Path, array: npt.NDArray[Any]) -> None:
     """``array`` to ``path`` through a new file renamed over the old one: a memory map of
     the old file (a state still open) keeps its own copy rather than seeing it cut."""
     partial = path.with_name(path.name + ".partial")
+    partial.unlink(missing_ok=True)
+    create_private(partial)
     with partial.open("wb") as handle:
         np.save(handle, array)
     partial.replace(path)
@@ -225,7 +255,8 @@ def state_lock(location: Path) -> Iterator[None]:
     """Hold the state at ``location`` for one refresh: a second refresh waits for the first,
     since both would change the main pairs in place."""
     location.parent.mkdir(parents=True, exist_ok=True)
-    with (location.parent / f"{location.name}.lock").open("a") as handle:
+    lock = create_private(location.parent / f"{location.name}.lock")
+    with lock.open("a") as handle:
         fcntl.flock(handle, fcntl.LOCK_EX)
         try:
             yield
