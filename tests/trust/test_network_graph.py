@@ -13,6 +13,7 @@ from goodwill.trust.network_graph import (
     Investment,
     hop_evidence,
     investment,
+    row_acts,
     trust_graph,
 )
 from goodwill.trust.policy import default_policy
@@ -132,6 +133,11 @@ def test_hop_evidence_cites_the_trusters_own_largest_acts() -> None:
     assert len(cited) == 2 and set(cited) <= {1, 2}  # the two replies, not the mention
     assert hop_evidence(snapshot, table, 1, 0) == [4]
     assert hop_evidence(snapshot, table, 2, 0) == []
+    acts = row_acts(snapshot, table)  # computed once for many hops, the same answers
+    for truster, trustee in ((0, 1), (1, 0), (2, 0), (0, 2)):
+        assert hop_evidence(snapshot, table, truster, trustee, acts=acts) == hop_evidence(
+            snapshot, table, truster, trustee
+        )
 
 
 def test_a_vouch_matures_over_a_year_from_its_first_act() -> None:

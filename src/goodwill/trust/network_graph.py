@@ -60,14 +60,18 @@ __all__ = [
     "MATURITY_DAYS",
     "PERSONAL_LIMIT",
     "Investment",
+    "RowActs",
     "TrustGraph",
     "hop_evidence",
     "investment",
+    "row_acts",
     "trust_graph",
 ]
 
 Ints = npt.NDArray[np.int64]
 Floats = npt.NDArray[np.float64]
+#: Per evidence row: the actor, the target, and how personal the act was (in (0, 1]).
+RowActs = tuple[Ints, Ints, Floats]
 
 # The most people anyone gives personal attention to in one week. Honest people stay under
 # it: in CollegeMsg 99.6% of person-weeks address at most 50 people, in Bitcoin OTC's
@@ -184,12 +188,25 @@ def investment(
     )
 
 
+def row_acts(snapshot: TrustSnapshot, table: EventTable) -> RowActs:
+    """Each evidence row's actor, target and how personal its act was (see :func:`_acts`):
+    what :func:`hop_evidence` reads, worth computing once for every hop of a set of paths
+    (it sorts every positive row: a tenth of a second or more on a million events)."""
+    return _acts(snapshot, table, PERSONAL_LIMIT)
+
+
 def hop_evidence(
-    snapshot: TrustSnapshot, table: EventTable, truster: int, trustee: int, limit: int = 3
+    snapshot: TrustSnapshot,
+    table: EventTable,
+    truster: int,
+    trustee: int,
+    limit: int = 3,
+    acts: RowActs | None = None,
 ) -> list[int]:
-    """The event ids of ``truster``'s largest acts toward ``trustee``: why they vouch."""
+    """The event ids of ``truster``'s largest acts toward ``trustee``: why they vouch.
+    ``acts``: :func:`row_acts` of the same snapshot and table, if already computed."""
     evidence = snapshot.evidence
-    actor, target, personal = _acts(snapshot, table, PERSONAL_LIMIT)
+    actor, target, personal = acts if acts is not None else row_acts(snapshot, table)
     rows = np.flatnonzero(
         (actor == truster) & (target == trustee) & (evidence.row_contribution > 0)
     )
@@ -198,9 +215,7 @@ def hop_evidence(
     return [int(i) for i in table.event_id[evidence.row_event[order]]]
 
 
-def _acts(
-    snapshot: TrustSnapshot, table: EventTable, personal_limit: float
-) -> tuple[Ints, Ints, Floats]:
+def _acts(snapshot: TrustSnapshot, table: EventTable, personal_limit: float) -> RowActs:
     """Each evidence row's actor and target, and how personal its act was: ``min(1, K / b)``
     with ``b`` the distinct people its actor addressed (positively) in the row's window."""
     evidence = snapshot.evidence

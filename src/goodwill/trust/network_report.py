@@ -30,7 +30,7 @@ from sqlalchemy import Connection
 from goodwill.errors import AlgorithmInputError, StoreError
 from goodwill.ledger.people import owner_person
 from goodwill.trust.network import NetworkTrust
-from goodwill.trust.network_graph import TrustGraph, hop_evidence, trust_graph
+from goodwill.trust.network_graph import RowActs, TrustGraph, hop_evidence, row_acts, trust_graph
 from goodwill.trust.paths import TrustPath, strongest_by_first_hop, strongest_paths
 from goodwill.trust.policy import Policy
 from goodwill.trust.report import TrustView, open_view
@@ -99,6 +99,13 @@ class NetworkView:
         self._conn = conn
         self.view = view
         self.graph: TrustGraph = trust_graph(view.snapshot, view.table)
+        self._acts: RowActs | None = None  # for the evidence behind paths' first hops
+
+    def _row_acts(self) -> RowActs:
+        """:func:`~goodwill.trust.network_graph.row_acts`, computed once for all paths."""
+        if self._acts is None:
+            self._acts = row_acts(self.view.snapshot, self.view.table)
+        return self._acts
 
     def owner(self) -> int:
         """The store owner's person id (an error if there is none yet)."""
@@ -199,7 +206,12 @@ class NetworkView:
             hops=list(path.hops),
             strength=path.strength,
             evidence=hop_evidence(
-                self.view.snapshot, self.view.table, first, second, EVIDENCE_PER_HOP
+                self.view.snapshot,
+                self.view.table,
+                first,
+                second,
+                EVIDENCE_PER_HOP,
+                acts=self._row_acts(),
             ),
         )
 
