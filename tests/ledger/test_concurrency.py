@@ -34,7 +34,7 @@ from tests.ledger.consistency import StoreCounts, store_counts, store_problems
 from tests.ledger.web_server import served, sign_in
 from tests.web.conftest import NAME, PASSWORD
 
-IMPORT_EVENTS = 40_000
+IMPORT_EVENTS = 120_000  # long enough that pages are asked for while both imports run
 AT = "2026-01-01"  # the demo world's year is 2025
 #: A request still unanswered after this has hung: a write waits at most the busy timeout.
 REQUEST_TIMEOUT_S = BUSY_TIMEOUT_MS / 1000 + 30
@@ -147,8 +147,10 @@ class _Answer:
 def _browse(
     client: httpx.Client, token: str, keys: list[str], pages: list[str], imports: list[Command]
 ) -> list[_Answer]:
-    """Pages (and, every seventh request from the second, an agenda item marked done: a write) until the
-    imports have ended, bounded in count and time; a request that hangs raises."""
+    """Pages (and, every seventh request from the fourth, an agenda item marked done: a write)
+    until the imports have ended, bounded in count and time; a request that hangs raises.
+    The write waits for the import holding the write lock, so pages come first: they must
+    be answered while both imports run."""
     answers: list[_Answer] = []
     started, ended = time.monotonic(), 0.0
     to_mark = iter(keys)
@@ -157,7 +159,7 @@ def _browse(
         ended = ended or (0.0 if importing else time.monotonic())
         if ended and time.monotonic() - ended > 1.0:
             break
-        key = next(to_mark, None) if len(answers) % 7 == 1 else None
+        key = next(to_mark, None) if len(answers) % 7 == 3 else None
         if key is not None:
             request = client.build_request(
                 "POST", "/agenda/done", data={"key": key, "at": AT}, headers={"X-CSRF-Token": token}
