@@ -74,6 +74,7 @@ from goodwill.ledger.schema import people
 from goodwill.web import create_app
 from load_store import NAME, PASSWORD, BuiltStore, cache_folder, load_store
 from load_traffic import MIX, Outcome, Targets, Traffic, sign_in, simulate
+from serving import answering
 
 TARGET_P95_MS = 200.0
 #: The warm-up's requests compute everything for their moment: minutes, not seconds.
@@ -152,7 +153,7 @@ def _serving(url: str, port: str, workers: int) -> Iterator[Server]:
     with tempfile.TemporaryFile() as said:  # a file, not a pipe: a chatty server never blocks
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=said, env=environment)
         try:
-            base = _answering(f"http://127.0.0.1:{port}", server, said)
+            base = answering(f"http://127.0.0.1:{port}", server, said)
             yield Server(base, said, server.pid, workers)
         finally:
             server.terminate()
@@ -161,21 +162,6 @@ def _serving(url: str, port: str, workers: int) -> Iterator[Server]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-
-
-def _answering(base: str, server: subprocess.Popen[bytes], said: Any) -> str:
-    deadline = time.monotonic() + 120
-    while True:
-        if server.poll() is not None:
-            said.seek(0)
-            raise RuntimeError(f"the server stopped: {said.read().decode(errors='replace')}")
-        try:
-            httpx.get(f"{base}/login", timeout=2)
-            return base
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("the server did not answer within 120 seconds") from None
-            time.sleep(0.2)
 
 
 def _search_words() -> list[str]:

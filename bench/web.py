@@ -49,7 +49,7 @@ from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
-from typing import IO, Any
+from typing import Any
 from urllib.parse import quote
 
 import httpx
@@ -72,6 +72,7 @@ from goodwill.trust.report import open_view, parse_moment
 from goodwill.web.cache import data_version
 from goodwill.web.users import add_user
 from ingest import OTC_FILE, SHARED_DATA, make_console
+from serving import answering
 
 NAME, PASSWORD = "bench", "a long bench password"
 TARGET_MS = 200.0  # the issue's acceptance: every page's median under this
@@ -237,7 +238,7 @@ def served(store: Store) -> Iterator[str]:
     with tempfile.TemporaryFile() as said:
         server = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=said)
         try:
-            yield _answering(f"http://127.0.0.1:{port}", server, said)
+            yield answering(f"http://127.0.0.1:{port}", server, said, 60)
         finally:
             server.terminate()
             try:
@@ -245,23 +246,6 @@ def served(store: Store) -> Iterator[str]:
             except subprocess.TimeoutExpired:
                 server.kill()
                 server.wait()
-
-
-def _answering(base: str, server: subprocess.Popen[bytes], said: IO[bytes]) -> str:
-    """``base`` once the server answers there (an error with what it said if it stops)."""
-    deadline = time.monotonic() + 60
-    while True:
-        if server.poll() is not None:
-            said.seek(0)
-            problem = said.read().decode(errors="replace").strip()
-            raise RuntimeError(f"goodwill serve stopped: {problem}")
-        try:
-            httpx.get(f"{base}/login", timeout=1)
-            return base
-        except httpx.TransportError:
-            if time.monotonic() > deadline:
-                raise RuntimeError("goodwill serve did not answer within 60 seconds") from None
-            time.sleep(0.1)
 
 
 def sign_in(client: httpx.Client) -> None:
