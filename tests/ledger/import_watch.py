@@ -35,7 +35,13 @@ class SqliteWatch:
         self._before: tuple[int, int] | None = None
 
     def writing(self) -> bool:
-        """Whether someone holds the write lock (noting the log as it is then)."""
+        """Whether someone holds the write lock (noting the log as it is then). Not before
+        the write-ahead log exists, that is before an importer has opened the store: a probe
+        then would create the file, and its lock could meet the importer switching a new
+        store to WAL, which SQLite refuses at once instead of waiting (a CI run saw the
+        timing import fail as busy)."""
+        if not self._wal.exists():
+            return False
         probe = sqlite3.connect(self.path, timeout=0, isolation_level=None)
         try:
             probe.execute("BEGIN IMMEDIATE")
