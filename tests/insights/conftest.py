@@ -15,6 +15,7 @@ import pytest
 
 from goodwill.demo import InstalledDemo, install_demo
 from goodwill.ledger import Ledger, open_ledger
+from goodwill.ledger.private_files import create_private
 
 
 @dataclass(frozen=True)
@@ -36,7 +37,8 @@ class DemoStore:
         """A URL for a copy of this store, for a test that writes (SQLite's backup API
         includes what still sits in the write-ahead log)."""
         source = sqlite3.connect(self.ledger.url.removeprefix("sqlite:///"))
-        target = sqlite3.connect(folder / "copy.db")
+        # private, as goodwill makes its stores: the CLI warns about any other
+        target = sqlite3.connect(create_private(folder / "copy.db"))
         with target:
             source.backup(target)
         source.close()

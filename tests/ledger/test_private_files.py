@@ -3,6 +3,7 @@ whatever the umask; a store someone made readable is reported, not changed."""
 
 from __future__ import annotations
 
+import json
 import os
 import stat
 import subprocess
@@ -18,6 +19,7 @@ from goodwill.ledger import open_ledger
 from tests.cli.hostile_world import EVIL, hostile_store
 
 runner = CliRunner()
+WARNING = "goodwill: warning: the store can be read by other users of this machine:"
 
 
 def mode(path: Path) -> int:
@@ -98,16 +100,40 @@ def stderr_on_a_terminal(db: str, *args: str) -> str:
     return " ".join(said.decode().split())
 
 
+def stderr_of_a_script(db: str, *args: str) -> str:
+    """What ``goodwill`` writes to stderr when stderr is a pipe, as under cron."""
+    done = subprocess.run(
+        [sys.executable, "-m", "goodwill", "--db", db, *args],
+        stdin=subprocess.DEVNULL, capture_output=True, timeout=120, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    return " ".join(done.stderr.decode().split())
+
+
 def test_a_store_others_can_read_is_reported_and_left_as_it_is(tmp_path: Path) -> None:
     db = hostile_store(tmp_path)
     store = tmp_path / "hostile.db"
     assert "warning" not in stderr_on_a_terminal(db, "stats")
+    assert "warning" not in stderr_of_a_script(db, "stats")
     store.chmod(0o644)
     said = stderr_on_a_terminal(db, "stats")
-    assert (
-        f"goodwill: warning: the store can be read by other users of this machine: {store} "
-        "(mode 0644)" in said
-    )
-    assert f"chmod 600 {store}" in said
+    assert said.count(WARNING) == 1, said
+    assert f"{WARNING} {store} (mode 0644)" in said
+    assert f"to keep it to yourself run: chmod 600 {store}" in said
     assert mode(store) == 0o644  # reported, not changed behind the owner's back
-    assert "warning" not in run(db, "stats")  # a script reading stderr is not told
+
+
+def test_a_script_is_told_too_once_per_command(tmp_path: Path) -> None:
+    # Under cron stderr is a pipe (mailed or logged): the only place the owner would see it.
+    db = hostile_store(tmp_path)
+    store = tmp_path / "hostile.db"
+    store.chmod(0o640)  # readable by the group
+    said = stderr_of_a_script(db, "people", "--json")  # many queries, one warning
+    assert said.count(WARNING) == 1, said
+    assert f"{WARNING} {store} (mode 0640)" in said
+    assert f"to keep it to yourself run: chmod 600 {store}" in said
+    in_process = runner.invoke(app, ["--db", db, "stats", "--json"])
+    assert in_process.exit_code == 0, in_process.output
+    assert in_process.stderr.count(WARNING) == 1, in_process.stderr
+    assert json.loads(in_process.stdout)  # the warning stays out of the --json output
+    assert mode(store) == 0o640

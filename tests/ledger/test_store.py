@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+import sqlite3
+import time
 from pathlib import Path
 
 import pytest
@@ -13,6 +16,7 @@ from goodwill.errors import StoreError
 from goodwill.ledger import Ledger, open_ledger, resolve_url
 from goodwill.ledger.migrate import current_revision, head_revision
 from goodwill.ledger.schema import metadata
+from goodwill.ledger.store import BUSY_TIMEOUT_MS, StoreBusyError
 
 
 def test_fresh_store_is_at_the_newest_schema(ledger: Ledger) -> None:
@@ -29,6 +33,31 @@ def test_sqlite_runs_in_wal_mode_with_a_busy_timeout(tmp_path: Path) -> None:
     with open_ledger(f"sqlite:///{tmp_path / 'g.db'}") as ledger, ledger.read() as conn:
         assert conn.exec_driver_sql("PRAGMA journal_mode").scalar() == "wal"
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() == 30_000
+
+
+def test_a_lock_refused_at_once_is_reported_as_such_not_as_a_long_wait(tmp_path: Path) -> None:
+    # Another program has just made the file and holds its write lock, the file still in
+    # SQLite's default rollback-journal mode: switching it to WAL is refused at once,
+    # whatever the busy timeout, so goodwill must not claim it waited its 30 s.
+    store = tmp_path / "new.db"
+    other = sqlite3.connect(store, isolation_level=None)
+    other.execute("BEGIN IMMEDIATE")
+    try:
+        started = time.monotonic()
+        with pytest.raises(StoreBusyError) as refused:
+            open_ledger(f"sqlite:///{store}")
+        waited = time.monotonic() - started
+    finally:
+        other.execute("ROLLBACK")
+        other.close()
+    message = str(refused.value)
+    said = re.search(r"would not wait for, so goodwill gave up after (\d+\.\d\d) s; ", message)
+    assert said, message
+    assert float(said[1]) <= waited < BUSY_TIMEOUT_MS / 1000 / 2
+    assert f"{BUSY_TIMEOUT_MS / 1000:g} s" not in message
+    assert "close whatever else has the store open" in message
+    with open_ledger(f"sqlite:///{store}") as ledger:  # once the other lets go, it opens
+        assert current_revision(ledger.engine) == head_revision()
 
 
 def test_reopening_keeps_data_and_does_not_migrate_again(tmp_path: Path) -> None:

@@ -26,6 +26,7 @@ from sqlalchemy import select
 from goodwill.demo import InstalledDemo, install_demo
 from goodwill.ledger import open_ledger
 from goodwill.ledger.people import owner_person
+from goodwill.ledger.private_files import make_private
 from goodwill.ledger.schema import identities, people
 from tests.pgserver import PgServer
 
@@ -47,6 +48,7 @@ class DemoWorld:
         """A URL for a fresh copy of the store in ``folder``."""
         target = folder / "goodwill.db"
         shutil.copyfile(self.store, target)
+        make_private(target)  # as goodwill makes its stores: the CLI warns about any other
         return f"sqlite:///{target}"
 
 

@@ -77,9 +77,10 @@ def open_store(ctx: typer.Context) -> Ledger:
     """The ledger the user chose with ``--db`` or ``GOODWILL_DB``, opened and migrated."""
     ledger = open_ledger(resolve_url((ctx.obj or {}).get("db")))
     ctx.call_on_close(ledger.close)
-    if ledger.is_sqlite and ledger.engine.url.database and sys.stderr.isatty():
-        # Said to the person at the terminal, not fixed: they may share it with a group on
-        # purpose. Not said to a script reading stderr, which could not act on it.
+    if ledger.is_sqlite and ledger.engine.url.database:
+        # Said, not fixed: the owner may share it with a group on purpose. Said on stderr
+        # whatever stderr is, once per command: a cron job's mail or log is often the only
+        # place its owner would ever read it.
         warning = loose_permissions(Path(ledger.engine.url.database))
         if warning:
             print(f"goodwill: warning: {plain(warning)}", file=sys.stderr)

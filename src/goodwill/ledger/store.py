@@ -13,8 +13,9 @@ store at once migrate it once.
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -46,8 +47,9 @@ _PG_LOCK_NOT_AVAILABLE = "55P03"
 
 
 class StoreBusyError(StoreError):
-    """Another writer held the store for longer than :data:`BUSY_TIMEOUT_MS`: trying again
-    once it has finished works (the web app answers 503 with ``Retry-After``)."""
+    """Another writer held the store for longer than :data:`BUSY_TIMEOUT_MS`, or held a
+    lock the database refused at once: trying again once it has finished works (the web
+    app answers 503 with ``Retry-After``). The message says how long goodwill waited."""
 
 
 class Ledger:
@@ -79,16 +81,12 @@ class Ledger:
         It starts once the store's write lock is free; after :data:`BUSY_TIMEOUT_MS` of
         waiting it raises :class:`StoreBusyError` instead.
         """
-        with self.engine.connect() as plain:
-            conn = plain.execution_options(**{_WRITE: True})
-            try:
-                transaction = conn.begin()
-            except DBAPIError as exc:
-                if is_busy(exc):
-                    raise _busy_error(self.url) from exc
-                raise
-            with transaction:
-                yield conn
+        with ExitStack() as stack:
+            with _giving_up_when_busy(self.url):  # connecting may meet the lock too
+                plain = stack.enter_context(self.engine.connect())
+                conn = plain.execution_options(**{_WRITE: True})
+                stack.enter_context(conn.begin())
+            yield conn
 
     def close(self) -> None:
         """Release every pooled connection."""
@@ -110,10 +108,35 @@ def is_busy(exc: DBAPIError) -> bool:
     return bool(name.startswith("SQLITE_BUSY") or "database is locked" in str(exc.orig))
 
 
-def _busy_error(store: str) -> StoreBusyError:
+@contextmanager
+def _giving_up_when_busy(store: str) -> Iterator[None]:
+    """Turn a lock refused inside the block into :class:`StoreBusyError`, timed."""
+    started = time.monotonic()
+    try:
+        yield
+    except DBAPIError as exc:
+        if is_busy(exc):
+            raise _busy_error(store, time.monotonic() - started) from exc
+        raise
+
+
+def _busy_error(store: str, waited_s: float) -> StoreBusyError:
+    """Say how long goodwill actually waited: SQLite refuses some locks at once, whatever
+    its busy timeout (a new store being switched to WAL while another program holds a
+    lock on it), and "busy for over 30 s" would then send the user looking for an import
+    that may not exist."""
+    limit_s = BUSY_TIMEOUT_MS / 1000
+    if waited_s >= limit_s / 2:
+        return StoreBusyError(
+            f"the store {store} is busy: another import or command is writing to it; "
+            f"goodwill waited {waited_s:.2f} s (its limit is {limit_s:g} s) and gave up; "
+            "try again when it has finished"
+        )
     return StoreBusyError(
-        f"the store {store} is busy: another import or command has been writing to it "
-        f"for over {BUSY_TIMEOUT_MS / 1000:g} s; try again when it has finished"
+        f"the store {store} is busy: another program holds a lock on it that the database "
+        f"would not wait for, so goodwill gave up after {waited_s:.2f} s; try again in a "
+        "moment, and if it keeps failing, close whatever else has the store open (another "
+        "goodwill, an sqlite3 shell, a backup or sync tool)"
     )
 
 
@@ -195,6 +218,7 @@ def open_ledger(url: str, *, migrate: bool = True) -> Ledger:
     """
     engine = _engine_for(url)
     ledger = Ledger(engine)
+    started = time.monotonic()
     try:
         if migrate and current_revision(engine) != HEAD:
             # Under the write lock: a second process opening a new store waits, then finds
@@ -206,7 +230,7 @@ def open_ledger(url: str, *, migrate: bool = True) -> Ledger:
     except DBAPIError as exc:
         engine.dispose()
         if is_busy(exc):
-            raise _busy_error(ledger.url) from exc
+            raise _busy_error(ledger.url, time.monotonic() - started) from exc
         reason = str(exc.orig).strip().splitlines()[0] if exc.orig else str(exc)
         raise StoreError(
             f"cannot open the store {ledger.url}: {reason}; check the path or URL "

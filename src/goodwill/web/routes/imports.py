@@ -17,8 +17,9 @@ from starlette.responses import Response
 
 from goodwill.errors import UnknownSourceError
 from goodwill.events import now_us
+from goodwill.ledger import Ledger
 from goodwill.ledger.people import set_owner
-from goodwill.web.deps import AtDep, LedgerDep, UserDep
+from goodwill.web.deps import AtDep, LedgerDep, Moment, UserDep
 from goodwill.web.import_jobs import DETECT, file_sources, jobs_of
 from goodwill.web.import_views import import_history, owner_state
 from goodwill.web.render import link_maker, render
@@ -87,13 +88,7 @@ def job_page(
     request: Request, ledger: LedgerDep, user: UserDep, at: AtDep, job: str, q: _Search = None
 ) -> Response:
     """One upload's import: its progress while it runs, then its summary or its error."""
-    found = jobs_of(request.app).get(job)
-    with ledger.read() as conn:
-        owner = owner_state(conn, q) if found.status == "complete" else None
-    return render(
-        request, "import_job.html", at=at.text, user=user, job=found, owner=owner, q=q,
-        back=f"/imports/jobs/{job}", poll_ms=POLL_MS,
-    )  # fmt: skip
+    return _render_job(request, ledger, user, at, job, template="import_job.html", q=q)
 
 
 @router.get("/imports/jobs/{job}/progress")
@@ -101,11 +96,27 @@ def job_progress(
     request: Request, ledger: LedgerDep, user: UserDep, at: AtDep, job: str
 ) -> Response:
     """The job page's live part alone, for htmx to swap in; without polling once it ends."""
+    return _render_job(request, ledger, user, at, job, template="_import_progress.html", q=None)
+
+
+def _render_job(
+    request: Request,
+    ledger: Ledger,
+    user: str,
+    at: Moment,
+    job: str,
+    *,
+    template: str,
+    q: str | None,
+) -> Response:
+    """Render ``template`` for one upload's import: the whole page or its live fragment
+    share the lookup, and, once the job is complete, the owner's choice of accounts
+    (searched by ``q``) so the page can ask which are theirs."""
     found = jobs_of(request.app).get(job)
     with ledger.read() as conn:
-        owner = owner_state(conn, None) if found.status == "complete" else None
+        owner = owner_state(conn, q) if found.status == "complete" else None
     return render(
-        request, "_import_progress.html", at=at.text, user=user, job=found, owner=owner, q=None,
+        request, template, at=at.text, user=user, job=found, owner=owner, q=q,
         back=f"/imports/jobs/{job}", poll_ms=POLL_MS,
     )  # fmt: skip
 
