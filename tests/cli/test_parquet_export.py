@@ -10,7 +10,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.parquet as pq
 import pytest
-from sqlalchemy import select
 from typer.testing import CliRunner
 
 from goodwill.cli import app
@@ -18,7 +17,7 @@ from goodwill.errors import SourceError
 from goodwill.export import parquet
 from goodwill.ledger import open_ledger
 from goodwill.ledger.people import identity_person
-from goodwill.ledger.schema import network_scores
+from goodwill.trust.network_scores import person_scores, read_network_scores
 from tests.trust.test_network_ledger import END, ME, SPAM, history
 
 runner = CliRunner()
@@ -129,17 +128,14 @@ def test_spark_load_replaces_the_scope_and_refuses_what_does_not_fit(
     result = runner.invoke(app, ["--db", store, "spark", "load", str(tmp_path / "nowhere")])
     assert result.exit_code == 2 and "no such folder" in result.stderr
     with open_ledger(store) as ledger, ledger.read() as conn:
-        rows = conn.execute(select(network_scores)).mappings().all()
-    assert [(r["person_id"], r["mass"], r["score"], r["normalized"], r["at_us"]) for r in rows] == [
-        (
-            spam,
-            0.25,
-            0.125,
-            0.75,
-            20,
-        )  # the second load replaced the first; the refused ones nothing
-    ]
-    assert rows[0]["engine"] == "spark" and rows[0]["scope"] == "owner"
+        stored = read_network_scores(conn, "owner")
+        kept = person_scores(conn, spam)
+    # the second load replaced the first; the refused ones nothing
+    assert stored.person_id.tolist() == [spam] and stored.at_us == 20
+    assert (stored.mass.tolist(), stored.score.tolist(), stored.normalized.tolist()) == (
+        [0.25], [0.125], [0.75]
+    )  # fmt: skip
+    assert [(s.scope, s.engine) for s in kept] == [("owner", "spark")]
 
 
 def test_every_scores_column_is_required(store: str, tmp_path: Path) -> None:

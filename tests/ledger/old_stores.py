@@ -5,9 +5,11 @@
 store has at its revision (tables and columns are read from the database, not from today's
 schema): an import of seven events among an owner and three contacts, one of them with a
 second account merged in, the owner setting, and, where the revision has them, a web user
-and network scores. Rows get their ids from the database, as the app's do, so a store
-upgraded from them must keep handing out fresh ones. :func:`dump` reads it all back to
-compare.
+and network scores (rows before 0005, a block after: written here from the documented byte
+format, not with goodwill's writer). Rows get their ids from the database, as the app's do,
+so a store upgraded from them must keep handing out fresh ones. :func:`dump` reads it all
+back to compare; it also lists score blocks decoded, one row per person, under the old
+table's name ``network_scores``, so a store from before 0005 and after compare.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ from __future__ import annotations
 import json
 from typing import Any
 
+import numpy as np
 from alembic import command
 from argon2 import PasswordHasher
 from sqlalchemy import Connection, Engine, MetaData, Table, insert, select
@@ -30,6 +33,7 @@ _DAY_US = 86_400 * 1_000_000
 _T0 = 1_735_689_600_000_000  # 2025-01-01T00:00:00Z
 
 Rows = dict[str, list[dict[str, Any]]]
+_ARRAYS = ("mass", "score", "normalized")
 
 
 def migrate(engine: Engine, action: str, revision: str) -> None:
@@ -149,8 +153,27 @@ def fill(conn: Connection) -> None:
     w.add("settings", key=OWNER_KEY, value=str(person["me"]))
     if w.has("web_users"):
         w.add("web_users", name="ann", password_hash=_HASH, created_at=_T0)
+    scores = ((person["ann"], 0.6), (person["bob"], 0.3), (person["cy"], 0.1))
+    if w.has("network_score_blocks"):
+        ids = sorted(p for p, _ in scores)
+        values = np.asarray([dict(scores)[p] for p in ids], dtype="<f8").tobytes()
+        w.add(
+            "network_score_blocks",
+            scope="owner",
+            block=0,
+            first_person=ids[0],
+            last_person=ids[-1],
+            people=len(ids),
+            at_us=_T0 + 60 * _DAY_US,
+            computed_at=_T0 + 60 * _DAY_US,
+            engine="numpy",
+            person_ids=np.asarray(ids, dtype="<i8").tobytes(),
+            mass=values,
+            score=values,
+            normalized=values,
+        )
     if w.has("network_scores"):
-        for p, score in ((person["ann"], 0.6), (person["bob"], 0.3), (person["cy"], 0.1)):
+        for p, score in scores:
             w.add(
                 "network_scores",
                 scope="owner",
@@ -165,10 +188,10 @@ def fill(conn: Connection) -> None:
 
 
 def dump(conn: Connection) -> Rows:
-    """Every row of every goodwill table, in key order."""
+    """Every row of every goodwill table, in key order, and score blocks decoded."""
     tables = MetaData()
     tables.reflect(conn)
-    return {
+    rows = {
         name: [
             dict(row)
             for row in conn.execute(select(table).order_by(*table.primary_key.columns)).mappings()
@@ -176,6 +199,26 @@ def dump(conn: Connection) -> Rows:
         for name, table in sorted(tables.tables.items())
         if name != "alembic_version"
     }
+    if "network_score_blocks" in rows:
+        rows["network_scores"] = _decoded(rows["network_score_blocks"])
+    return rows
+
+
+def _decoded(blocks: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Score blocks as the rows of the table they replaced, by scope and person id."""
+    decoded = []
+    for block in blocks:
+        ids = np.frombuffer(block["person_ids"], dtype="<i8").tolist()
+        arrays = [np.frombuffer(block[n], dtype="<f8").tolist() for n in _ARRAYS]
+        assert len(ids) == block["people"] and ids == sorted(ids)
+        assert (ids[0], ids[-1]) == (block["first_person"], block["last_person"])
+        decoded += [
+            {"scope": block["scope"], "person_id": person}
+            | dict(zip(_ARRAYS, values, strict=True))
+            | {n: block[n] for n in ("at_us", "computed_at", "engine")}
+            for person, *values in zip(ids, *arrays, strict=True)
+        ]
+    return sorted(decoded, key=lambda r: (r["scope"], r["person_id"]))
 
 
 def as_before(before: Rows, now: Rows) -> Rows:

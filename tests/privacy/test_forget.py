@@ -8,7 +8,7 @@ from pathlib import Path
 
 import psycopg
 import pytest
-from sqlalchemy import func, insert, select
+from sqlalchemy import func, select
 from sqlalchemy.engine import make_url
 
 from goodwill.errors import NotFoundError, StoreError
@@ -18,7 +18,8 @@ from goodwill.ledger import Ledger, open_ledger
 from goodwill.ledger.forget import forget_people
 from goodwill.ledger.people import identity_person, merge_people, owner_person, set_owner
 from goodwill.ledger.redaction import REDACTED
-from goodwill.ledger.schema import events, forgotten, network_scores, people, person_merges
+from goodwill.ledger.schema import events, forgotten, people, person_merges
+from goodwill.trust.network_scores import person_scores, write_scores
 from tests.pgserver import PgServer
 from tests.privacy.conftest import DemoWorld, Victim
 
@@ -40,22 +41,14 @@ def victim_ids(ledger: Ledger, victim: Victim) -> list[int]:
 
 
 def pin_and_score(ledger: Ledger, person: int) -> None:
-    """A note about them and a derived score for them, both of which must go."""
+    """A note about them and a derived score for them (beside someone else's, which stays),
+    both of which must go."""
     record_pin(ledger, person, "friend", time_us=1_767_225_600_000_000)
     with ledger.write() as conn:
-        conn.execute(
-            insert(network_scores),
-            {
-                "scope": "owner",
-                "person_id": person,
-                "mass": 0.1,
-                "score": 0.2,
-                "normalized": 0.3,
-                "at_us": 1,
-                "computed_at": 1,
-                "engine": "numpy",
-            },
-        )
+        owner = owner_person(conn)
+        assert owner is not None
+        write_scores(conn, "owner", [person, owner], [0.1, 0.4], [0.2, 0.5], [0.3, 0.6],
+                     at_us=1, now_us=1, engine="numpy")  # fmt: skip
 
 
 def test_no_trace_of_a_forgotten_person_remains_in_the_sqlite_files(
@@ -71,7 +64,7 @@ def test_no_trace_of_a_forgotten_person_remains_in_the_sqlite_files(
         report = forget_people(ledger, chosen)
 
         assert report.notes == 1
-        assert report.derived["network_scores"] == 1
+        assert report.derived["network_score_blocks"] == 1
         assert report.redacted >= victim.mentions
         assert leftovers(store_bytes(demo_url), victim) == []
         with ledger.read() as conn:
@@ -83,6 +76,10 @@ def test_no_trace_of_a_forgotten_person_remains_in_the_sqlite_files(
             for handle in victim.handles:
                 with pytest.raises(NotFoundError):
                     identity_person(conn, handle)
+            assert person_scores(conn, chosen[0]) == []
+            owner = owner_person(conn)
+            assert owner is not None
+            assert [s.score for s in person_scores(conn, owner)] == [0.5]
 
         again = run_import(ledger, "jsonl", demo_world.events_path)
         assert (again.added, again.identities_added) == (0, 0)

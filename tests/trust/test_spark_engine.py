@@ -18,12 +18,10 @@ from typing import Any
 
 import numpy as np
 import pytest
-from sqlalchemy import select
 from typer.testing import CliRunner
 
 from goodwill.cli import app
 from goodwill.ledger import open_ledger
-from goodwill.ledger.schema import network_scores
 from goodwill.trust.engines.spark.inputs import read_manifest
 from goodwill.trust.engines.spark.job import owner_seeds, release, trust_frames
 from goodwill.trust.engines.spark.session import java_missing, spark_session
@@ -32,6 +30,7 @@ from goodwill.trust.model import assess
 from goodwill.trust.network import NetworkTrust
 from goodwill.trust.network_graph import TrustGraph, trust_graph
 from goodwill.trust.network_report import open_network
+from goodwill.trust.network_scores import person_scores, read_network_scores
 from goodwill.trust.policy import default_policy
 from goodwill.trust.report import parse_moment
 from tests.trust.synthetic_events import event_table, history, write_export
@@ -186,11 +185,16 @@ def test_export_run_and_read_back_through_the_cli(spark: Any, small: str, tmp_pa
         expected = NetworkTrust(engine="reference").fit(
             graph.trust, network.owner_seeds(), graph.distrust, maturity=graph.maturity
         )
-        stored = conn.execute(select(network_scores).where(network_scores.c.scope == "owner"))
-        rows = [dict(r) for r in stored.mappings()]
+        stored = read_network_scores(conn, "owner")
+        engines = {s.engine for s in person_scores(conn, int(stored.person_id[0]))}
+    rows = [
+        {"person_id": p, "mass": m, "score": s, "normalized": n}
+        for p, m, s, n in zip(stored.person_id.tolist(), stored.mass, stored.score,
+                              stored.normalized, strict=True)
+    ]  # fmt: skip
     assert summary["steps"] == expected.steps_
-    assert {r["engine"] for r in rows} == {"spark"}
-    assert {r["at_us"] for r in rows} == {parse_moment(END)}
+    assert engines == {"spark"}
+    assert stored.at_us == parse_moment(END)
     got = _scores(rows, network.view.index.person_ids, "person_id")
     for name, vector in (("mass", expected.mass_), ("score", expected.scores_),
                          ("normalized", expected.normalized_)):  # fmt: skip
@@ -272,7 +276,7 @@ def test_export_refuses_a_folder_in_use_and_spark_load_a_foreign_store(
     result = runner.invoke(app, ["--db", other, "spark", "load", str(scores)])
     assert result.exit_code == 2 and "not in this store" in result.stderr
     with open_ledger(other) as ledger, ledger.read() as conn:
-        assert conn.execute(select(network_scores)).first() is None
+        assert read_network_scores(conn, "owner").person_id.size == 0
 
 
 def test_a_run_without_an_owner_or_seeds_says_what_to_do(spark: Any, tmp_path: Path) -> None:

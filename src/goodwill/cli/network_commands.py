@@ -1,21 +1,30 @@
-"""Commands about network trust: network (ranking from seeds), path (A to B), intro."""
+"""Commands about network trust: network (ranking from seeds), path (A to B), intro, and
+scores (what the last refresh or Spark load stored, read without recomputing)."""
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import asdict
+from pathlib import Path
 from typing import Annotated, Any
 
+import numpy as np
 import typer
 from rich.table import Table
 from sqlalchemy import Connection
 
-from goodwill.cli.app import app, open_store, out
+from goodwill.cli.app import app, err, open_store, out
 from goodwill.cli.terminal import inert
 from goodwill.cli.trust_commands import AtOption, JsonFlag, PersonArg, PolicyOption, TopOption
+from goodwill.errors import GoodwillError, NotFoundError
+from goodwill.events import from_time_us
+from goodwill.insights.circle_export import neutralise_formula
 from goodwill.insights.citing import Cited, cite
-from goodwill.ledger.queries import find_person
+from goodwill.ledger.private_files import create_private
+from goodwill.ledger.queries import find_person, person_names
 from goodwill.trust.network_report import NetworkPath, NetworkView, open_network
+from goodwill.trust.network_scores import StoredScores, read_network_scores
 from goodwill.trust.policy import load_policy
 from goodwill.trust.report import parse_moment
 
@@ -178,3 +187,79 @@ def intro(
         return
     for number, (i, c) in enumerate(zip(found, cited, strict=True), start=1):
         _show_path(i.path, c, f"{number}. {i.name} (you trust {i.trust:.2f}), ")
+
+
+SCORE_CSV_COLUMNS = ("person_id", "name", "score", "normalized", "mass", "as_of")
+
+
+def _write_scores_csv(
+    path: Path, stored: StoredScores, order: np.ndarray, names: dict[int, str]
+) -> None:
+    """Every score, in ``order``, to ``path``: the file appears whole, or not at all; names
+    are neutralised for spreadsheets (see :mod:`goodwill.insights.circle_export`)."""
+    as_of = from_time_us(stored.at_us).isoformat() if stored.at_us is not None else ""
+    part = path.with_name(path.name + ".part")
+    try:
+        with create_private(part).open("w", encoding="utf-8", newline="") as handle:
+            writer = csv.writer(handle)
+            writer.writerow(SCORE_CSV_COLUMNS)
+            for person, score, normalized, mass in zip(
+                stored.person_id[order].tolist(), stored.score[order].tolist(),
+                stored.normalized[order].tolist(), stored.mass[order].tolist(), strict=True,
+            ):  # fmt: skip
+                name = neutralise_formula(names.get(person, ""))
+                writer.writerow((person, name, score, normalized, mass, as_of))
+        part.replace(path)
+    except OSError as exc:
+        raise GoodwillError(f"{path}: cannot write: {exc.strerror or exc}") from exc
+    finally:
+        part.unlink(missing_ok=True)
+
+
+@app.command()
+def scores(
+    ctx: typer.Context,
+    scope: Annotated[
+        str, typer.Option("--scope", help="Whose scores: 'owner' or a Spark run's scope.")
+    ] = "owner",
+    limit: Annotated[int, typer.Option("--limit", help="How many to list.", min=1)] = 20,
+    csv_path: Annotated[
+        Path | None,
+        typer.Option("--csv", help="Also write every score of the scope to this CSV file."),
+    ] = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """The network scores stored by the last refresh (or spark load), highest first."""
+    with open_store(ctx).read() as conn:
+        stored = read_network_scores(conn, scope)
+        if not stored.person_id.size:
+            raise NotFoundError(
+                f"no network scores stored for scope {scope!r}: goodwill refresh stores the "
+                "owner's, goodwill spark load a Spark run's"
+            )
+        order = np.lexsort((stored.person_id, -stored.score))  # highest first, then by id
+        listed = order if csv_path is not None else order[:limit]
+        names = person_names(conn, stored.person_id[listed].tolist())
+    if csv_path is not None:
+        _write_scores_csv(csv_path, stored, order, names)
+        err.print(f"wrote {len(order):,} scores to {csv_path}", highlight=False)
+    assert stored.at_us is not None
+    as_of = from_time_us(stored.at_us).isoformat()
+    top = [
+        {"person_id": p, "name": names.get(p, ""), "score": float(stored.score[i]),
+         "normalized": float(stored.normalized[i]), "mass": float(stored.mass[i])}
+        for i, p in zip(order[:limit].tolist(), stored.person_id[order[:limit]].tolist(),
+                        strict=True)
+    ]  # fmt: skip
+    if as_json:
+        payload = {"scope": scope, "as_of": as_of, "people": len(order), "scores": top}
+        out.print_json(json.dumps(payload))
+        return
+    table = Table("id", "name", "score", "normalized", "mass", box=None)
+    for row in top:
+        table.add_row(
+            str(row["person_id"]), inert(row["name"]), f"{row['score']:.3g}",
+            f"{row['normalized']:.3f}", f"{row['mass']:.3g}",
+        )  # fmt: skip
+    out.print(f"{scope}: {len(order):,} people scored, as of {as_of[:16]}", markup=False)
+    out.print(table)

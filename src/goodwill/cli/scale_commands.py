@@ -56,7 +56,7 @@ def spark_run(
     ] = "local[2]",
     into: Annotated[
         str | None,
-        typer.Option("--into", help="A store URL to load the scores into (its network_scores)."),
+        typer.Option("--into", help="A store URL to load the scores into."),
     ] = None,
     output: Annotated[
         str | None,
@@ -67,7 +67,8 @@ def spark_run(
         typer.Option("--seeds", help="'owner' (the export's owner and whom she trusts) or ids."),
     ] = "owner",
     scope: Annotated[
-        str, typer.Option("--scope", help="The scores' scope in network_scores.")
+        str,
+        typer.Option("--scope", help="The scores' scope in the store (goodwill scores --scope)."),
     ] = "owner",
     steps: Annotated[
         int | None, typer.Option("--steps", help="Walk steps. Default: ceil(log2 people).")
@@ -122,7 +123,7 @@ def spark_load(
     ctx: typer.Context,
     folder: Annotated[Path, typer.Argument(help="The scores folder a run wrote.")],
 ) -> None:
-    """Put a run's scores (from a cluster, copied here) into this store's network_scores."""
+    """Put a run's scores (from a cluster, copied here) into this store's network scores."""
     from goodwill.trust.engines.spark.readback import load_scores
 
     with open_store(ctx).write() as conn:

@@ -24,7 +24,8 @@ from goodwill.export.person_trust import derived_figures
 from goodwill.insights.notes import NOTE_SOURCE
 from goodwill.ledger.migrate import current_revision
 from goodwill.ledger.queries import person_identities, person_merge_history
-from goodwill.ledger.schema import events, identities, network_scores, people
+from goodwill.ledger.schema import events, identities, people
+from goodwill.trust.network_scores import person_scores
 from goodwill.trust.policy import Policy
 
 __all__ = ["FORMAT", "VERSION", "person_document"]
@@ -178,9 +179,5 @@ def _scores(conn: Connection, person_id: int) -> list[dict[str, Any]]:
             "computed_at": _iso(s.computed_at),
             "engine": s.engine,
         }
-        for s in conn.execute(
-            select(network_scores)
-            .where(network_scores.c.person_id == person_id)
-            .order_by(network_scores.c.scope)
-        )
+        for s in person_scores(conn, person_id)
     ]

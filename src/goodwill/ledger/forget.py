@@ -8,8 +8,10 @@ erases:
   did, what was done to them, and so the owner's notes about them (notes are events that
   target the person, see :mod:`goodwill.insights.notes`);
 - every merge record that involves them;
-- derived rows that name them: any table of the schema with a foreign key to a person or
-  an identity (``network_scores`` and whatever later tables declare one);
+- derived data that names them: their network scores in every scope (taken out of the
+  blocks of ``network_score_blocks``, see :mod:`goodwill.ledger.score_blocks`) and rows of
+  any table of the schema with a foreign key to a person or an identity (whatever later
+  tables declare one);
 
 and redacts their handles and names from the text and identifiers of everyone else's
 events and from the imports' records (how: :mod:`goodwill.ledger.redaction`). Before it
@@ -33,7 +35,16 @@ from goodwill.events import NOTE_KINDS, now_us
 from goodwill.ledger.forgotten import remember_forgotten, store_hasher
 from goodwill.ledger.people import current_person, owner_person
 from goodwill.ledger.redaction import Redactor, person_terms
-from goodwill.ledger.schema import events, identities, imports, metadata, people, person_merges
+from goodwill.ledger.schema import (
+    events,
+    identities,
+    imports,
+    metadata,
+    network_score_blocks,
+    people,
+    person_merges,
+)
+from goodwill.ledger.score_blocks import remove_people
 from goodwill.ledger.scrub import ScrubReport, scrub_store
 from goodwill.ledger.store import Ledger
 
@@ -64,7 +75,7 @@ class ForgetReport:
     identities: int
     people: int
     merges: int
-    derived: dict[str, int]  # rows erased from derived tables, by table
+    derived: dict[str, int]  # by table: rows erased, or for network_score_blocks, scores
     redacted: int  # other events (and import records) whose text or ids were redacted
     scrub: ScrubReport
 
@@ -154,6 +165,7 @@ def _erase(conn: Connection, plan: ForgetPlan) -> ForgetReport:
     accounts = [h.partition(":")[2] for h in plan.handles]
     terms = person_terms([*plan.names, *identity_names], accounts)
     derived = _erase_derived(conn, person_list, identity_list)
+    derived[network_score_blocks.name] = remove_people(conn, person_list)
     erased_events = erased_notes = 0
     for chunk in _chunks(identity_list):
         theirs = or_(events.c.actor_id.in_(chunk), events.c.target_id.in_(chunk))

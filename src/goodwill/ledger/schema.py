@@ -20,6 +20,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Table,
@@ -34,7 +35,7 @@ __all__ = [
     "identities",
     "imports",
     "metadata",
-    "network_scores",
+    "network_score_blocks",
     "people",
     "person_merges",
     "settings",
@@ -147,21 +148,34 @@ web_users = Table(
     UniqueConstraint("name"),
 )
 
-network_scores = Table(
-    "network_scores",
+network_score_blocks = Table(
+    "network_score_blocks",
     metadata,
     # Network trust as last computed (goodwill refresh, or read back from the Spark engine),
-    # one row per person and scope: "owner" for the owner's personalized trust, or a
-    # community's name. Derived data: recomputable from the events at any time, kept so a
-    # refresh can warm-start from it and pages can read it without recomputing.
+    # per scope: "owner" for the owner's personalized trust, or a community's name. Derived
+    # data: recomputable from the events at any time, kept so a refresh can warm-start from
+    # it and pages can read it without recomputing. Stored as columnar blocks, since every
+    # score changes at every refresh and a scope holds nearly everyone: a scope's people
+    # sorted by id, cut into blocks of at most 65,536 (block 0, 1, ...; a forget may leave
+    # gaps in the numbering), each block one row. Its arrays are raw bytes, without any
+    # header: ``person_ids`` is ``people`` signed 64-bit integers, little-endian (8 bytes
+    # each, ascending); ``mass``, ``score`` and ``normalized`` are ``people`` IEEE 754
+    # doubles, little-endian, the i-th value belonging to the i-th person id. In numpy:
+    # ``numpy.frombuffer(row.score, dtype="<f8")``. ``first_person`` and ``last_person``
+    # (the block's smallest and largest id) let one person's score be found by reading
+    # one block. goodwill scores --csv writes a scope as plain rows.
     Column("scope", String(64), primary_key=True),
-    Column("person_id", Integer, ForeignKey("people.id"), primary_key=True),
-    Column("mass", Float, nullable=False),
-    Column("score", Float, nullable=False),
-    Column("normalized", Float, nullable=False),
+    Column("block", Integer, primary_key=True, autoincrement=False),
+    Column("first_person", BigInteger, nullable=False),
+    Column("last_person", BigInteger, nullable=False),
+    Column("people", Integer, nullable=False),  # how many people the block holds
     Column("at_us", BigInteger, nullable=False),  # the as-of moment the scores describe
     Column("computed_at", BigInteger, nullable=False),
     Column("engine", String(32), nullable=False),  # which engine computed them
+    Column("person_ids", LargeBinary, nullable=False),
+    Column("mass", LargeBinary, nullable=False),
+    Column("score", LargeBinary, nullable=False),
+    Column("normalized", LargeBinary, nullable=False),
 )
 
 forgotten = Table(

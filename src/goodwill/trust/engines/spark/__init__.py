@@ -6,7 +6,7 @@ path computes (:func:`~goodwill.trust.model.assess`'s evidence,
 :func:`~goodwill.trust.network_graph.trust_graph`, then
 :class:`~goodwill.trust.network.NetworkTrust`'s steps) with the same policy numbers, and
 writes the scores as Parquet for ``goodwill spark load`` (or ``--into``) to put in the
-ledger's ``network_scores`` table. Results equal the numpy engine's to rounding
+ledger's stored network scores. Results equal the numpy engine's to rounding
 (``tests/trust/test_spark_engine.py``). ``docs/spark.md`` shows how to run it on a cluster.
 
 ==============  ================================================================

@@ -40,7 +40,7 @@ __all__ = [
     "trust_frames",
 ]
 
-# The scope of the owner's personalized trust in the ledger's network_scores table.
+# The scope of the owner's personalized trust among the ledger's stored network scores.
 OWNER_SCOPE = "owner"
 
 

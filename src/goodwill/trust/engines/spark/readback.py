@@ -1,10 +1,11 @@
-"""Spark's results back into the ledger: the scores Parquet into ``network_scores``.
+"""Spark's results back into the ledger: the scores Parquet into the stored network scores.
 
 The scores table a run writes (:func:`~.job.run`) says which scope and which moment it
-describes, so loading it needs only the folder. Loading replaces the scope's rows in one
-transaction, with the ledger's bulk path, as :mod:`goodwill.trust.network_scores` writes
-the numpy engine's: readers see the old scores or the new ones, never a mix, and a folder
-that does not match the store (people it does not have) changes nothing. The folder is read
+describes, so loading it needs only the folder. Its columns are collected as arrays and
+written once, through the same writer as the numpy engine's
+(:func:`goodwill.trust.network_scores.write_scores`): the scope is replaced in one
+transaction, readers see the old scores or the new ones, never a mix, and a folder that
+does not match the store (people it does not have) changes nothing. The folder is read
 with pyarrow, batch by batch, so this side needs no Spark and no Java: a cluster's results
 can be copied to any machine that holds the ledger.
 """
@@ -15,20 +16,22 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import pyarrow.dataset as ds  # type: ignore[import-untyped]  # pyarrow ships no stubs
-from sqlalchemy import Connection, delete, func, select
+import numpy as np
+import numpy.typing as npt
+import pyarrow.compute as pc  # type: ignore[import-untyped]  # pyarrow ships no stubs
+import pyarrow.dataset as ds  # type: ignore[import-untyped]
+from sqlalchemy import Connection, func, select
 
 from goodwill.errors import SourceError, StoreError
-from goodwill.ledger.schema import network_scores, people
-from goodwill.ledger.writer import bulk_insert
+from goodwill.ledger.schema import people
+from goodwill.trust.network_scores import write_scores
 
 __all__ = ["ENGINE", "SCORE_COLUMNS", "LoadedScores", "load_scores"]
 
 ENGINE = "spark"
 SCORE_COLUMNS = ("person_id", "mass", "score", "normalized", "scope", "at_us")
 _BATCH_ROWS = 10_000
-# as goodwill.trust.network_scores writes them
-_COLUMNS = ("scope", "person_id", "mass", "score", "normalized", "at_us", "computed_at", "engine")
+_ARRAYS = ("person_id", "mass", "score", "normalized")
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,34 +46,35 @@ class LoadedScores:
 def load_scores(
     conn: Connection, folder: Path, *, now_us: int, engine: str = ENGINE
 ) -> LoadedScores:
-    """Replace ``network_scores`` rows of the folder's scope with the folder's scores."""
+    """Replace the folder's scope's stored scores with the folder's scores."""
     dataset = _open(folder)
     scope: str | None = None
     at_us: int | None = None
-    written = 0
+    parts: dict[str, list[npt.NDArray[Any]]] = {name: [] for name in _ARRAYS}
     for batch in dataset.to_batches(columns=list(SCORE_COLUMNS), batch_size=_BATCH_ROWS):
-        columns: dict[str, list[Any]] = batch.to_pydict()
-        if not columns["person_id"]:
+        if not batch.num_rows:
             continue
+        scopes = pc.unique(batch.column("scope")).to_pylist()
+        moments = pc.unique(batch.column("at_us")).to_pylist()
         if scope is None:
-            scope, at_us = str(columns["scope"][0]), int(columns["at_us"][0])
-            conn.execute(delete(network_scores).where(network_scores.c.scope == scope))
-        if set(columns["scope"]) != {scope} or set(columns["at_us"]) != {at_us}:
+            scope, at_us = str(scopes[0]), int(moments[0])
+        if scopes != [scope] or moments != [at_us]:
             raise SourceError(
                 "holds scores of more than one scope or moment; load one run's output at a time",
                 path=folder,
             )
-        _check_people(conn, columns["person_id"], folder)
-        count = len(columns["person_id"])
-        rows = zip(
-            [scope] * count, columns["person_id"], columns["mass"], columns["score"],
-            columns["normalized"], [at_us] * count, [now_us] * count, [engine] * count,
-            strict=True,
-        )  # fmt: skip
-        bulk_insert(conn, network_scores, _COLUMNS, list(rows))
-        written += len(columns["person_id"])
+        for name in _ARRAYS:
+            if batch.column(name).null_count:
+                raise SourceError(f"column {name} has empty values; every score needs one",
+                                  path=folder)  # fmt: skip
+            parts[name].append(batch.column(name).to_numpy(zero_copy_only=False))
+        _check_people(conn, parts["person_id"][-1].tolist(), folder)
     if scope is None or at_us is None:
         raise SourceError("holds no scores (did the run reach anyone?)", path=folder)
+    ids, mass, score, normalized = (np.concatenate(parts[name]) for name in _ARRAYS)
+    written = write_scores(
+        conn, scope, ids, mass, score, normalized, at_us=at_us, now_us=now_us, engine=engine
+    )
     return LoadedScores(scope, at_us, written)
 
 
