@@ -10,12 +10,14 @@ from __future__ import annotations
 from dataclasses import fields
 
 import numpy as np
+import pytest
 from sqlalchemy import func, select
 
 from goodwill.events import NOTE_KINDS, Event
 from goodwill.insights import Activity, load_activity
 from goodwill.ledger import Ledger
 from goodwill.ledger.schema import events
+from goodwill.trust import loading
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.loading import load_events, read_event_columns
 from goodwill.trust.policy import default_policy
@@ -117,3 +119,28 @@ def test_posts_ratings_and_answers_read_the_same_on_every_backend(ledger: Ledger
             assert np.array_equal(
                 getattr(shared, field.name), getattr(trust_read, field.name), equal_nan=True
             ), field.name
+
+
+def test_a_read_of_few_events_looks_up_only_their_people_and_finds_the_same(
+    demo: DemoStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Below a limit, a read looks up just the identities its events name (in chunks), as
+    a refresh's read of new events does; it must find the people that reading every
+    identity finds."""
+    with demo.ledger.read() as conn:
+        last = conn.execute(select(func.max(events.c.id))).scalar_one()
+        reads = {}
+        for limit, chunk in ((0, 5_000), (10**9, 7)):  # every identity; only those named
+            monkeypatch.setattr(loading, "_NAMED_LOOKUP_LIMIT", limit)
+            monkeypatch.setattr(loading, "_CHUNK_IDS", chunk)
+            reads[limit] = [
+                read_event_columns(conn, after_id=after, posts=posts)
+                for after in (0, last - 40, last)
+                for posts in (False, True)
+            ]
+    for every, named in zip(reads[0], reads[10**9], strict=True):
+        for field in fields(every):
+            assert np.array_equal(
+                getattr(every, field.name), getattr(named, field.name), equal_nan=True
+            ), field.name
+    assert len(reads[0][2]) > 0 and len(reads[0][4]) == 0
