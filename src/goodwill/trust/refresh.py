@@ -16,7 +16,8 @@ What a refresh does, in order:
    records before and after, and the difference goes into the pairs;
 4. every pair is read at the as-of date, the trust graph built
    (:mod:`goodwill.trust.pair_reading`), network trust **walked** from the owner's seeds
-   and **written** to ``network_scores`` (scope ``owner``); the state is saved.
+   and **written** to the ledger's score blocks (scope ``owner``; see
+   :mod:`goodwill.ledger.score_blocks`); the state is saved.
 
 The graph is read straight from the kept pairs (:func:`~goodwill.trust.pair_reading.graph_at`):
 decay and maturity move every edge with the date, so every pair is read, once, in place.
@@ -42,6 +43,7 @@ from sqlalchemy import Connection
 from goodwill.events import now_us
 from goodwill.ledger import Ledger
 from goodwill.ledger.people import owner_person
+from goodwill.trust.distinct import distinct
 from goodwill.trust.loading import TABLE_KINDS, read_event_columns
 from goodwill.trust.network import NetworkTrust
 from goodwill.trust.network_report import OWNER_SEED_SHARE
@@ -191,7 +193,7 @@ def owner_network(
 def _joined(people: npt.NDArray[np.int64], seen: npt.NDArray[np.int64]) -> npt.NDArray[np.int64]:
     """``people`` (sorted) with those of ``seen`` it lacks, in order: a search per person
     seen rather than a sort of everyone (over a second for a million people)."""
-    seen = np.unique(seen)
+    seen = distinct(seen)
     if not len(people):
         return seen
     at = np.minimum(np.searchsorted(people, seen), len(people) - 1)
@@ -235,7 +237,7 @@ def _from_records(
     """A state holding ``records`` as of ``at_us`` (those after it pending)."""
     due = records["time_us"] <= at_us
     pairs = aggregate(records[due], policy, reference_us=at_us, until_us=at_us)
-    people = np.unique(endpoints(records[due]))
+    people = distinct(endpoints(records[due]))
     state = TrustState(location, replace(meta, windows=()), pairs, people, records[~due])
     return state, by_window(records[due], policy)
 
@@ -266,7 +268,7 @@ def _advance(
     due = incoming["time_us"] <= at_us
     absorbed = incoming[due]
     window_us = int(policy.window_days * US_PER_DAY)
-    windows = np.unique(absorbed["time_us"] // window_us)
+    windows = distinct(absorbed["time_us"] // window_us)
     before = state.records(windows)
     after = np.concatenate([before, absorbed])
     invalidate(state.location)  # the main pairs change in place from here

@@ -12,6 +12,7 @@ import numpy as np
 from sqlalchemy import Connection, func, select
 
 from goodwill.ledger.schema import events, identities, person_merges
+from goodwill.trust.distinct import distinct
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.loading import TABLE_KINDS, EventColumns
 from goodwill.trust.pair_state import US_PER_DAY, PairState, aggregate_records
@@ -102,7 +103,7 @@ def merge_marks(conn: Connection) -> tuple[int, ...]:
 
 def remap_people(conn: Connection, records: Records) -> Records:
     """``records`` with each identity's current person."""
-    wanted = np.unique(np.concatenate([records["actor_identity"], records["target_identity"]]))
+    wanted = distinct(np.concatenate([records["actor_identity"], records["target_identity"]]))
     ids: list[int] = []
     persons: list[int] = []
     for start in range(0, len(wanted), 10_000):
