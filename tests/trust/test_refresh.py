@@ -29,7 +29,7 @@ from goodwill.trust.pair_reading import pair_evidence, read_at, state_graph
 from goodwill.trust.policy import Policy, default_policy
 from goodwill.trust.refresh import SCOPE, RefreshReport, refresh
 from goodwill.trust.report import open_view
-from goodwill.trust.state_files import load_state
+from goodwill.trust.state_files import boot_id, load_state
 from tests.trust.events import DAY_US
 
 START_US = 1_704_067_200 * 1_000_000  # 2024-01-01
@@ -185,6 +185,24 @@ def test_merges_unmerges_a_policy_change_and_going_back_recompute_everything(
     shutil.rmtree(store.state)
     assert store.refresh(96).reason == "no state yet"
     assert_same_as_full(store, 96)
+
+
+def test_a_state_saved_before_the_machine_restarted_is_rebuilt(store: Store) -> None:
+    """The changed pairs are not forced to the disk at each refresh: a machine crash could
+    lose some, so a state saved under another boot of the machine is not trusted."""
+    store.refresh(130)
+    meta_file = store.state / "meta.json"
+    meta = json.loads(meta_file.read_text(encoding="utf-8"))
+    assert meta["boot"] == boot_id() != ""  # Linux says which boot this is
+    add(store.ledger, events(6, 100, range(40), (120, 140)))
+    meta_file.write_text(json.dumps({**meta, "boot": "an earlier boot"}), encoding="utf-8")
+    report = store.refresh(140)
+    assert (report.mode, report.reason) == (
+        "built",
+        "the machine restarted since it was saved (its last writes may not be on disk)",
+    )
+    assert_same_as_full(store, 140)
+    assert store.refresh(141).mode == "incremental"
 
 
 def test_the_command_keeps_its_state_beside_the_store_and_says_what_it_did(

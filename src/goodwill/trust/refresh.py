@@ -55,6 +55,7 @@ from goodwill.trust.state_files import (
     Records,
     StateMeta,
     TrustState,
+    boot_id,
     discard_state,
     invalidate,
     load_state,
@@ -209,6 +210,8 @@ def _stale(conn: Connection, state: TrustState | None, policy: Policy) -> str:
         return "the evidence policy changed"
     if state.meta.kinds != TABLE_KINDS:
         return "goodwill's event kinds changed"
+    if state.meta.boot != boot_id():
+        return "the machine restarted since it was saved (its last writes may not be on disk)"
     if state.meta.last_event_id and last_event(conn, state.meta.last_event_id)[1] != (
         state.meta.last_event
     ):

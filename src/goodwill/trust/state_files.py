@@ -20,6 +20,16 @@ next refresh rebuilds them from the ledger. Everything in them is keyed by perso
 event and identity ids), so erasing a person can drop their rows; :func:`discard_state`
 drops the whole state, which is always correct.
 
+**Crashes.** ``meta.json`` is removed before anything changes and written last, so a
+refresh that dies midway leaves no state, and the next one rebuilds it; what the process
+wrote is in the system's page cache and reaches the disk even if the process does not
+survive. Only a crash of the machine itself can lose writes the disk has not seen yet,
+so the meta records the machine's boot id and a state saved before a restart is rebuilt
+(:func:`boot_id`; see ``goodwill.trust.refresh``) instead of being forced to the disk at
+every refresh: waiting for the changed rows of the memory-mapped pairs to be written
+(``msync``) took about 0.4 s of a 20M-event refresh that changed ten thousand of them.
+Where the system has no boot id, they are still forced to the disk.
+
 A SQLite store ``goodwill.db`` keeps its state in ``goodwill.db.trust/``; a PostgreSQL
 store in the user's cache folder, under a digest of its URL. The folder is made 0700 and
 every file in it 0600: ids of who interacts with whom, when, are the owner's alone.
@@ -62,6 +72,7 @@ __all__ = [
     "STATE_VERSION",
     "StateMeta",
     "TrustState",
+    "boot_id",
     "discard_state",
     "invalidate",
     "keeps_state",
@@ -74,6 +85,7 @@ __all__ = [
 
 STATE_VERSION = 1
 _SUFFIX = ".trust"
+_BOOT_ID = Path("/proc/sys/kernel/random/boot_id")
 # one absorbed interaction: 64 bytes
 RECORD = np.dtype(
     [("event_id", "i8"), ("actor_identity", "i8"), ("target_identity", "i8"),
@@ -95,6 +107,7 @@ class StateMeta:
     last_event: tuple[int, int, int]  # its time, actor and target identity: a check
     merges: tuple[int, ...]  # person_merges as seen: count, last id, undone, last undone
     windows: tuple[int, ...] = field(default=())  # windows with a records file
+    boot: str = ""  # the machine's boot id when the state was saved (see boot_id)
     version: int = STATE_VERSION
 
 
@@ -174,6 +187,7 @@ def load_state(location: Path) -> TrustState | None:
             last_event=(int(check[0]), int(check[1]), int(check[2])),
             merges=tuple(raw["merges"]),
             windows=tuple(raw["windows"]),
+            boot=str(raw.get("boot", "")),
         )
         folder = location / "pairs"
         main = PairColumns(*(np.load(folder / f"main_{c}.npy", mmap_mode="r+") for c in _COLUMNS))
@@ -201,6 +215,7 @@ def save_state(state: TrustState, records: dict[int, Records] | None = None) -> 
     location = state.location
     if not keeps_state(location):
         return state
+    boot = boot_id()
     try:
         private_dir(location)
         (location / "records").mkdir(exist_ok=True, mode=0o700)
@@ -215,14 +230,15 @@ def save_state(state: TrustState, records: dict[int, Records] | None = None) -> 
             for name in _COLUMNS:
                 array = getattr(columns, name)
                 if isinstance(array, np.memmap) and Path(str(array.filename)).parent == folder:
-                    array.flush()  # the state's own file, changed in place
+                    if not boot:  # no boot id to tell a restart by: the changes to disk now
+                        array.flush()  # the state's own file, changed in place
                 else:
                     _write(folder / f"{part}_{name}.npy", array)
         _write(folder / "mixed.npy", state.pairs.mixed)
         _write(folder / "mixed_key.npy", state.pairs.mixed_key)
         _write(folder / "people.npy", state.people)
         _write(location / "pending.npy", state.pending)
-        meta = replace(state.meta, windows=tuple(sorted(windows)))
+        meta = replace(state.meta, windows=tuple(sorted(windows)), boot=boot)
         saved = {**_as_dict(meta), "version": STATE_VERSION,
                  "reference_us": state.pairs.reference_us}  # fmt: skip
         text = json.dumps(saved, indent=1)
@@ -233,6 +249,14 @@ def save_state(state: TrustState, records: dict[int, Records] | None = None) -> 
             "free some space or fix the folder's permissions and run goodwill refresh again"
         ) from exc
     return replace(state, meta=meta)
+
+
+def boot_id() -> str:
+    """This boot of the machine ("" where the system does not say, as outside Linux)."""
+    try:
+        return _BOOT_ID.read_text(encoding="ascii").strip()
+    except OSError:
+        return ""
 
 
 def _write(path: Path, array: npt.NDArray[Any]) -> None:
