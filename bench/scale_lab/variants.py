@@ -2,10 +2,11 @@
 the fast engine's defaults were chosen, and how to check them again on another machine.
 
 Each variant is :class:`~goodwill.trust.engines.numba_csr.NumbaEngine` with one setting
-changed: node order (by out-degree, the gather frequency, or the nodes' own), weight
-width (float32 or float64), blocks per thread and scheduling (static: each thread one
-run of blocks; dynamic: threads take blocks as they finish, which matters when other
-processes share the cores). Variants run in turns, :data:`ROUNDS` rounds of
+changed: layout (cache-blocked tiles, the default, or CSR rows), tile shape (rows per
+block by sources per segment), node order (by out-degree, the gather frequency, or the
+nodes' own), weight width (float32 or float64), blocks per thread and scheduling (static:
+each thread one run of blocks; dynamic: threads take blocks as they finish, which matters
+when other processes share the cores). Variants run in turns, :data:`ROUNDS` rounds of
 :data:`REPEATS` products each, and report the fastest and the median product and the
 preparation time, so a noisy machine shows as a gap between the two.
 """
@@ -29,14 +30,18 @@ __all__ = ["VARIANTS", "measure"]
 
 ROUNDS = 3
 REPEATS = 7
-# name -> (reorder, dtype, blocks per thread, numba chunk size: 0 static, 1 dynamic)
-VARIANTS: dict[str, tuple[bool, str, int, int]] = {
-    "default (own order, float32, 1 block/thread)": (False, "float32", 1, 0),
-    "float64 weights": (False, "float64", 1, 0),
-    "reordered by out-degree": (True, "float32", 1, 0),
-    "reordered, float64": (True, "float64", 1, 0),
-    "8 blocks/thread, dynamic": (False, "float32", 8, 1),
-    "64 blocks/thread, dynamic": (False, "float32", 64, 1),
+# name -> (NumbaEngine's settings, numba chunk size: 0 static, 1 dynamic)
+VARIANTS: dict[str, tuple[dict[str, Any], int]] = {
+    "default (tiles 32768x65536, own order, float32)": ({}, 0),
+    "tiles 16384x65536": ({"tile_rows": 16_384}, 0),
+    "tiles 32768x32768": ({"tile_columns": 32_768}, 0),
+    "tiles, float64 weights": ({"dtype": "float64"}, 0),
+    "tiles, reordered by out-degree": ({"reorder": True}, 0),
+    "rows (CSR, 1 block/thread)": ({"layout": "rows"}, 0),
+    "rows, float64 weights": ({"layout": "rows", "dtype": "float64"}, 0),
+    "rows, reordered by out-degree": ({"layout": "rows", "reorder": True}, 0),
+    "rows, 8 blocks/thread, dynamic": ({"layout": "rows", "blocks_per_thread": 8}, 1),
+    "rows, 64 blocks/thread, dynamic": ({"layout": "rows", "blocks_per_thread": 64}, 1),
 }
 
 
@@ -56,8 +61,8 @@ def _run(graph: Path) -> Figures:
     x = np.random.default_rng(0).random(n)
     base = np.zeros(n)
     engines: dict[str, tuple[Any, int]] = {"reference (scipy, float64)": (ReferenceEngine(), 0)}
-    for name, (reorder, dtype, blocks, chunk) in VARIANTS.items():
-        engines[name] = (NumbaEngine(dtype, reorder=reorder, blocks_per_thread=blocks), chunk)
+    for name, (settings, chunk) in VARIANTS.items():
+        engines[name] = (NumbaEngine(**settings), chunk)
     ready: dict[str, tuple[Any, Any, Any, float]] = {}
     for name, (engine, _) in engines.items():
         engine.prepare(shares)  # compile or load, then time a second preparation

@@ -15,8 +15,9 @@ from scipy.sparse import csr_matrix
 
 from goodwill.errors import AlgorithmInputError
 from goodwill.trust.engines import AUTO_MIN_EDGES, ENGINES, Engine, engine
-from goodwill.trust.engines.numba_csr import NumbaEngine, edge_blocks, gather_order
+from goodwill.trust.engines.numba_csr import NumbaEngine, edge_blocks, gather_order, tile_blocks
 from goodwill.trust.engines.pagerank import pagerank
+from goodwill.trust.engines.tiles import cap_rows
 from goodwill.trust.model import assess
 from goodwill.trust.network import NetworkTrust
 from goodwill.trust.network_graph import trust_graph
@@ -24,11 +25,17 @@ from goodwill.trust.policy import default_policy
 from tests.trust.events import DAY_US, table
 
 FIXED = [name for name in ENGINES if name != "auto"]
-# every engine, and the kernel in its other layout (nodes reordered), against the reference
+# every engine, and the kernel in its other layouts (rows; nodes reordered; tiles small
+# enough that these graphs span many blocks and segments), against the reference
 CANDIDATES: dict[str, Engine] = {
     **{name: engine(name) for name in FIXED if name != "reference"},
-    "numba reordered": NumbaEngine("float32", reorder=True),
-    "numba64 reordered": NumbaEngine("float64", reorder=True, blocks_per_thread=8),
+    "numba rows": NumbaEngine("float32", layout="rows"),
+    "numba reordered, small tiles": NumbaEngine(
+        "float32", reorder=True, blocks_per_thread=4, tile_rows=256, tile_columns=512
+    ),
+    "numba64 reordered rows": NumbaEngine(
+        "float64", reorder=True, blocks_per_thread=8, layout="rows"
+    ),
 }
 
 
@@ -192,6 +199,60 @@ def test_the_kernel_reorders_by_gathers_and_splits_rows_by_edges() -> None:
     np.testing.assert_allclose(plain.spread(x), graph.trust.T @ x, rtol=1e-12)
 
 
+def test_tiles_give_the_row_layouts_sums_to_the_bit() -> None:
+    """The tiled layout adds each row's edges in the row layout's order (by source), so its
+    products are equal, not close, whatever the tiles' shape, the node order, the weights'
+    width or the number of segments."""
+    graph = power_law()
+    wide = power_law(n=140_000, m=400_000, seed=9)  # three segments of the default width
+    for trust, shapes in (
+        (graph.trust, [(1, 1), (7, 100), (256, 512), (65_536, 65_536)]),
+        (wide.trust, [(32_768, 65_536), (5_000, 30_000)]),
+    ):
+        x = np.random.default_rng(2).random(trust.shape[0])
+        for dtype in ("float32", "float64"):
+            for reorder in (False, True):
+                (rows,) = NumbaEngine(dtype, reorder=reorder, layout="rows").prepare(trust)
+                assert rows is not None
+                inward = rows.order.inward(x)
+                expected = rows.spread(inward, 0.7, inward, 0.2)
+                for tile_rows, tile_columns in shapes:
+                    tiled = NumbaEngine(
+                        dtype, reorder=reorder, tile_rows=tile_rows, tile_columns=tile_columns
+                    )
+                    (prepared,) = tiled.prepare(trust)
+                    assert prepared is not None
+                    found, total, weighted = prepared.spread_sums(inward, 0.7, inward, 0.2, x)
+                    assert np.array_equal(found, expected), (dtype, reorder, tile_rows)
+                    assert total == pytest.approx(expected.sum(), rel=1e-12)
+                    assert weighted == pytest.approx(x @ expected, rel=1e-12)
+        np.testing.assert_allclose(
+            NumbaEngine("float64").prepare(trust)[0].spread(x), trust.T @ x, rtol=1e-12
+        )
+
+
+def test_tile_blocks_hold_at_most_their_rows_even_across_rows_without_edges() -> None:
+    bounds = cap_rows(np.array([0, 3, 100_000, 100_001]), 32_768)
+    assert bounds[0] == 0 and bounds[-1] == 100_001 and 3 in bounds and 100_000 in bounds
+    assert np.diff(bounds).max() <= 32_768 and (np.diff(bounds) > 0).all()
+    # a graph whose second half has no edges at all: one edge-balanced block would hold it
+    half = 80_000
+    rng = np.random.default_rng(3)
+    src, dst = rng.integers(0, 2 * half, (2, 50_000)) % half
+    trust = csr_matrix((np.ones(src.size), (src, dst)), shape=(2 * half, 2 * half))
+    (prepared,) = NumbaEngine("float64", tile_rows=10_000).prepare(trust)
+    assert prepared is not None
+    x = rng.random(2 * half)
+    np.testing.assert_allclose(prepared.spread(x), trust.T @ x, rtol=1e-12)
+    assert np.array_equal(prepared.spread(x)[half:], np.zeros(half))
+    # the blocks cut only for their rows hold no edges: each task's run still gets half
+    columns = trust.tocsr().indices.astype(np.uint32)
+    bounds, runs = tile_blocks(columns, 2 * half, 2, 10_000)
+    assert np.diff(bounds.astype(np.int64)).max() <= 10_000 and bounds[-1] == 2 * half
+    before = np.searchsorted(np.sort(columns), bounds[runs.astype(np.int64)].astype(np.int64))
+    assert runs.size == 3 and abs(before[1] - columns.size / 2) <= 0.05 * columns.size
+
+
 def test_auto_chooses_by_edges_and_unknown_engines_are_refused() -> None:
     assert engine("auto", AUTO_MIN_EDGES - 1).name == "reference"
     assert engine("auto", AUTO_MIN_EDGES).name == "numba"
@@ -203,6 +264,10 @@ def test_auto_chooses_by_edges_and_unknown_engines_are_refused() -> None:
         engine("gpu")
     with pytest.raises(ValueError, match="float32 or float64"):
         NumbaEngine("float16")
+    with pytest.raises(ValueError, match="layout must be one of tiles, rows, not 'ell'"):
+        NumbaEngine(layout="ell")
+    with pytest.raises(ValueError, match=r"tile_columns must lie in \[1, 65536\]"):
+        NumbaEngine(tile_columns=65_537)
 
 
 def test_an_empty_graph_and_a_graph_without_edges_run_on_the_kernel() -> None:

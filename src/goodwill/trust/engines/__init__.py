@@ -5,8 +5,8 @@ name                  what it is                                                
 ====================  =========================================================  ==========
 ``reference``         scipy CSR, float64, nodes in their own order: the          (itself)
                       definition
-``numba``             parallel CSR kernel, nodes reordered for locality,         L1 ≤ 1e-6
-                      float32 weights, float64 sums, rows split by edges
+``numba``             parallel compiled kernel, cache-blocked tiles of rows by   L1 ≤ 1e-6
+                      sources, float32 weights, float64 sums, split by edges
 ``numba64``           the same kernel with float64 weights                       L1 ≤ 1e-9
 ``auto``              ``numba`` from :data:`AUTO_MIN_EDGES` edges, ``reference``
                       below
