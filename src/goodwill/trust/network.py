@@ -67,6 +67,13 @@ from goodwill.trust.engines import ENGINES, Engine
 from goodwill.trust.engines import engine as choose_engine
 from goodwill.trust.engines.base import dot
 from goodwill.trust.network_graph import TrustGraph, trust_graph
+from goodwill.trust.walk_shares import (
+    MATURITY_OUTSIDE,
+    NEGATIVE,
+    NOT_FINITE,
+    SharesFault,
+    matured_shares,
+)
 
 # TrustGraph and trust_graph live in network_graph (building the matrices is its one job)
 # and are re-exported here, so goodwill.trust.network is the one place to import from.
@@ -234,16 +241,14 @@ class NetworkTrust:
         ``start`` (with a tolerance only) is where the walk starts instead of the seeds, a
         previous ``mass_`` over the same nodes (new nodes 0), scaled to sum to 1.
         """
-        n = _check_square(adjacency, "adjacency")
+        adjacency = csr_matrix(adjacency)
+        n = _square(adjacency, "adjacency")
         if distrust is not None and _check_square(distrust, "distrust") != n:
             raise AlgorithmInputError("distrust must have the same shape as adjacency")
         prior = seed_vector(seeds, n)
         begin = None if start is None else self._start(start, n)
         steps = self.steps if self.steps is not None else max(1, math.ceil(math.log2(max(n, 2))))
-        shares = row_shares(adjacency, self.reserve)
-        if maturity is not None:
-            shares = _matured(shares, maturity)
-        returned = 1.0 - np.asarray(shares.sum(axis=1)).ravel()
+        shares, returned = self._shares(adjacency, maturity)
         warnings = None
         if distrust is not None and self.distrust_weight > 0 and distrust.nnz:
             warnings = self.distrust_weight * capped_rows(distrust)
@@ -287,6 +292,25 @@ class NetworkTrust:
         self.seeds_, self.steps_, self.engine_ = prior, len(self.step_seconds_), runner.name
         return self
 
+    def _shares(self, trust: csr_matrix, maturity: csr_matrix | None) -> tuple[csr_matrix, Floats]:
+        """``C`` (trust's shares of each truster's mass, matured) and what each row keeps
+        back: in one compiled pass (:mod:`goodwill.trust.walk_shares`) when maturity is
+        absent or lies on trust's own entries, as :func:`~goodwill.trust.pair_reading.graph_at`
+        gives it, else by scipy's product."""
+        if maturity is not None and _square(maturity, "maturity") != trust.shape[0]:
+            raise AlgorithmInputError("maturity must have the same shape as adjacency")
+        if maturity is not None and not _same_entries(csr_matrix(maturity), trust):
+            _check_square(trust, "adjacency")
+            shares = _matured(row_shares(trust, self.reserve), maturity)
+            return shares, 1.0 - np.asarray(shares.sum(axis=1)).ravel()
+        try:
+            data, returned = matured_shares(trust.indptr, trust.data,
+                                            None if maturity is None else maturity.data,
+                                            self.reserve)  # fmt: skip
+        except SharesFault as fault:
+            raise AlgorithmInputError(_FAULTS[fault.code]) from None
+        return csr_matrix((data, trust.indices, trust.indptr), shape=trust.shape), returned
+
     def _start(self, start: Floats, n: int) -> Floats:
         """A warm start checked and scaled to sum to 1 (the walk keeps the sum)."""
         if self.tolerance is None:
@@ -301,6 +325,13 @@ class NetworkTrust:
         if total <= 0:
             raise AlgorithmInputError("start holds no mass: pass None to start from the seeds")
         return array / total
+
+
+_FAULTS = {
+    NEGATIVE: "adjacency must hold weights >= 0; put distrust in its own matrix",
+    NOT_FINITE: "adjacency must hold finite weights",
+    MATURITY_OUTSIDE: "maturity must lie in [0, 1]: the share of a vouch",
+}
 
 
 def capped_rows(distrust: csr_matrix) -> csr_matrix:
@@ -330,9 +361,7 @@ def _matured(shares: csr_matrix, maturity: csr_matrix) -> csr_matrix:
         raise AlgorithmInputError("maturity must have the same shape as adjacency")
     if maturity.nnz and maturity.data.max() > 1.0:
         raise AlgorithmInputError("maturity must lie in [0, 1]: the share of a vouch")
-    same = maturity.indptr is shares.indptr or np.array_equal(maturity.indptr, shares.indptr)
-    if same and (maturity.indices is shares.indices
-                 or np.array_equal(maturity.indices, shares.indices)):  # fmt: skip
+    if _same_entries(maturity, shares):
         return csr_matrix((shares.data * maturity.data, shares.indices, shares.indptr),
                           shape=shares.shape)  # fmt: skip
     return csr_matrix(shares.multiply(maturity))
@@ -374,12 +403,25 @@ def _check_indices(index: npt.NDArray[np.integer], n: int) -> None:
         raise AlgorithmInputError(f"seed indices must lie in 0..{n - 1}")
 
 
-def _check_square(matrix: csr_matrix, name: str) -> int:
+def _same_entries(one: csr_matrix, other: csr_matrix) -> bool:
+    """Whether two CSR matrices hold entries at the same places (in the same order)."""
+    if one.indptr is not other.indptr and not np.array_equal(one.indptr, other.indptr):
+        return False
+    return one.indices is other.indices or np.array_equal(one.indices, other.indices)
+
+
+def _square(matrix: csr_matrix, name: str) -> int:
+    """``matrix``'s size, or an error if it is not square."""
     rows, cols = matrix.shape
     if rows != cols:
         raise AlgorithmInputError(f"{name} must be square (n x n), not {rows} x {cols}")
+    return int(rows)
+
+
+def _check_square(matrix: csr_matrix, name: str) -> int:
+    rows = _square(matrix, name)
     if matrix.nnz and (matrix.data < 0).any():
         raise AlgorithmInputError(f"{name} must hold weights >= 0; put distrust in its own matrix")
     if matrix.nnz and not np.isfinite(matrix.data).all():
         raise AlgorithmInputError(f"{name} must hold finite weights")
-    return int(rows)
+    return rows
