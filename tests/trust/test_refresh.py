@@ -14,6 +14,7 @@ import numpy as np
 import pytest
 from click.testing import Result
 from scipy.sparse import coo_matrix
+from sqlalchemy import func, select
 from typer.testing import CliRunner
 
 from goodwill.cli import app
@@ -21,15 +22,19 @@ from goodwill.events import Event, from_time_us
 from goodwill.ledger import Ledger, open_ledger
 from goodwill.ledger.imports import begin_import
 from goodwill.ledger.people import identity_person, merge_people, set_owner, unmerge
+from goodwill.ledger.schema import events as events_table
 from goodwill.ledger.writer import EventWriter
+from goodwill.trust.loading import read_event_columns
 from goodwill.trust.network import NetworkTrust
 from goodwill.trust.network_report import NetworkView
 from goodwill.trust.network_scores import read_network_scores
 from goodwill.trust.pair_reading import pair_evidence, read_at, state_graph
+from goodwill.trust.pair_state import US_PER_DAY
 from goodwill.trust.policy import Policy, default_policy
 from goodwill.trust.refresh import SCOPE, RefreshReport, refresh
 from goodwill.trust.report import open_view
-from goodwill.trust.state_files import boot_id, load_state
+from goodwill.trust.state_files import Records, boot_id, load_state
+from goodwill.trust.state_ledger import records_of, within_reach
 from tests.trust.events import DAY_US
 
 START_US = 1_704_067_200 * 1_000_000  # 2024-01-01
@@ -158,6 +163,58 @@ def test_incremental_refreshes_equal_recomputing_from_the_ledger(store: Store) -
     assert (report.mode, report.absorbed, report.pending) == ("incremental", 80, 0)
     assert_same_as_full(store, 30 * 365)
     assert store.refresh(30 * 365).absorbed == 0
+
+
+def test_a_batch_among_a_few_people_updates_exactly_the_pairs_it_reaches(
+    ledger: Ledger, tmp_path: Path
+) -> None:
+    """A refresh aggregates only the records of the people a batch reaches and of their
+    counterparts (``within_reach``). Here a batch widens A's attention past the personal
+    limit, which changes what A's acts toward X earned in the window; X's trust in A mixes
+    that with what X stated (an introduction), weighed by how personal X's own acts were:
+    X addressed 60 people that week, none of them in the batch. Leaving X's other records
+    out would misjudge X's breadth; the result must equal recomputing everything."""
+    add(ledger, events(11, 1500, range(100), (0, 140)))
+    week_us = int(default_policy().window_days * US_PER_DAY)
+    week = at_day(139) // week_us * week_us  # the open window's first microsecond
+
+    def acts(kind: str, actor: int, targets: range, tag: str) -> list[Event]:
+        return [
+            Event(
+                kind,
+                handle(actor),
+                handle(t),
+                time_us=week + (i + 1) * 60_000_000,
+                external_id=f"{tag}-{t}",
+            )  # fmt: skip
+            for i, t in enumerate(targets)
+        ]
+
+    x, a = 200, 100
+    add(ledger, acts("reply", x, range(201, 261), "x") + acts("introduction", x, range(a, a + 1),
+        "xa") + acts("reply", a, range(300, 355), "a") + acts("reply", a, range(x, x + 1), "ax"))  # fmt: skip
+    with ledger.write() as conn:
+        set_owner(conn, [handle(0)], now_us=1)
+    store = Store(ledger, tmp_path / "state", default_policy())
+    store.refresh(140)
+    batch = acts("reply", a, range(400, 405), "b")  # A now acts for 61 people that week
+    add(ledger, batch)
+    state = load_state(store.state)
+    assert state is not None
+    window = state.records([week // week_us])
+    new = records_of_events(ledger, len(batch))
+    _, needed = within_reach(np.concatenate([window, new]), new)
+    assert 0 < needed[: len(window)].sum() < len(window)  # some of the window, not all of it
+    report = store.refresh(141)
+    assert (report.mode, report.absorbed) == ("incremental", 5)
+    assert_same_as_full(store, 141)
+
+
+def records_of_events(ledger: Ledger, last: int) -> Records:
+    """The ledger's last ``last`` events as a refresh reads them."""
+    with ledger.read() as conn:
+        top = conn.execute(select(func.max(events_table.c.id))).scalar_one()
+        return records_of(read_event_columns(conn, after_id=top - last))
 
 
 def test_merges_unmerges_a_policy_change_and_going_back_recompute_everything(

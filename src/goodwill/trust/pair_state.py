@@ -119,12 +119,16 @@ class PairState:
         """The two sorted parts, main first."""
         return self.main, self.tail
 
-    def updated(self, removed: PairState, added: PairState, windows: Ints) -> PairState:
+    def updated(
+        self, removed: PairState, added: PairState, windows: Ints, people: Ints | None = None
+    ) -> PairState:
         """The state with what ``windows`` contributed (``removed``) replaced by what they
         contribute now (``added``: their records then, and since); all three at the same
-        reference date, ``removed`` and ``added`` each one part. The main part's arrays
-        are changed in place; new pairs go to the tail, which is merged into the main part
-        once it holds more than :data:`TAIL_SHARE` of it."""
+        reference date, ``removed`` and ``added`` each one part. With ``people`` (sorted
+        person ids), ``removed`` and ``added`` cover only the pairs with one of them
+        (:meth:`touching`), and only those pairs' mixed groups of ``windows`` are swapped.
+        The main part's arrays are changed in place; new pairs go to the tail, which is
+        merged into the main part once it holds more than :data:`TAIL_SHARE` of it."""
         if not removed.reference_us == added.reference_us == self.reference_us:
             raise ValueError("states to combine must share their reference date")
         main, tail = self.main, self.tail
@@ -138,6 +142,8 @@ class PairState:
         for part in (main, tail):
             _apply(part, new, gone)
         kept = ~np.isin(self.mixed_key[:, 3], windows)
+        if people is not None:
+            kept |= ~_touches(self.mixed_key[:, 0], people)
         state = PairState(
             main,
             tail,
@@ -146,6 +152,16 @@ class PairState:
             self.reference_us,
         )
         return state.compacted() if len(tail) > TAIL_SHARE * max(len(main), 1) else state
+
+    def touching(self, people: Ints) -> PairState:
+        """The pairs (and mixed groups) with at least one of ``people`` (sorted person
+        ids), in the main part: for a state of one part, as :func:`aggregate_records`
+        gives."""
+        keep = _touches(self.main.code, people)
+        main = PairColumns(self.main.code[keep], self.main.floats[keep], self.main.ints[keep])
+        mixed = _touches(self.mixed_key[:, 0], people)
+        return PairState(main, self.tail, self.mixed[mixed], self.mixed_key[mixed],
+                         self.reference_us)  # fmt: skip
 
     def compacted(self) -> PairState:
         """The tail merged into the main part (new arrays)."""
@@ -208,6 +224,12 @@ def _apply(part: PairColumns, added: PairColumns, removed: PairColumns) -> None:
         ints[mine_added, :, column] = pick(ints[mine_added, :, column],
                                            added.ints[hold_added][:, :, column])  # fmt: skip
     part.floats[rows], part.ints[rows] = floats, ints
+
+
+def _touches(codes: Ints, people: Ints) -> npt.NDArray[np.bool_]:
+    """Which pairs (by ``code``) have at least one of ``people`` (sorted person ids)."""
+    low = codes >> 32
+    return _found(people, low) | _found(people, codes - (low << 32))
 
 
 def _found(sorted_codes: Ints, codes: Ints) -> npt.NDArray[np.bool_]:

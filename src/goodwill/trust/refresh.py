@@ -72,6 +72,7 @@ from goodwill.trust.state_ledger import (
     merge_marks,
     records_of,
     remap_people,
+    within_reach,
 )
 from goodwill.trust.walk_memory import keep_mass, kept_mass
 
@@ -279,11 +280,12 @@ def _advance(
     if abs(at_us - pairs.reference_us) > REBASE_HALF_LIVES * policy.half_life_days * US_PER_DAY:
         pairs = pairs.rebased(at_us, policy.half_life_days)
     reference = pairs.reference_us
-    pairs = pairs.updated(
-        aggregate(before, policy, reference_us=reference, until_us=at_us),
-        aggregate(after, policy, reference_us=reference, until_us=at_us),
-        windows,
+    reached, needed = within_reach(after, absorbed)
+    removed, added = (
+        aggregate(part, policy, reference_us=reference, until_us=at_us).touching(reached)
+        for part in (before[needed[: len(before)]], after[needed])
     )
+    pairs = pairs.updated(removed, added, windows, people=reached)
     people = _joined(state.people, endpoints(absorbed))
     advanced = replace(state, meta=meta, pairs=pairs, people=people, pending=incoming[~due])
     report = RefreshReport("incremental", "", at_us, absorbed=len(absorbed))
