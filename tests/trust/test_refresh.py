@@ -186,7 +186,7 @@ def test_a_batch_among_a_few_people_updates_exactly_the_pairs_it_reaches(
                 handle(t),
                 time_us=week + (i + 1) * 60_000_000,
                 external_id=f"{tag}-{t}",
-            )  # fmt: skip
+            )
             for i, t in enumerate(targets)
         ]
 
