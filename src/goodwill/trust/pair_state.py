@@ -25,6 +25,7 @@ import numba
 import numpy as np
 import numpy.typing as npt
 
+from goodwill.trust.distinct import among
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.evidence_fast import rule_columns, windows
 from goodwill.trust.evidence_kernel import WIDTH, weigh
@@ -133,8 +134,8 @@ class PairState:
             raise ValueError("states to combine must share their reference date")
         main, tail = self.main, self.tail
         new, gone = _changed(added.main, removed.main)
-        in_main = _found(main.code, new.code)
-        fresh = new.code[~in_main & ~_found(tail.code, new.code)]
+        in_main = among(main.code, new.code)
+        fresh = new.code[~in_main & ~among(tail.code, new.code)]
         if len(fresh):
             tail = tail.inserted(fresh)
         else:  # the tail is replaced, not changed under those who hold it
@@ -207,7 +208,7 @@ def _apply(part: PairColumns, added: PairColumns, removed: PairColumns) -> None:
     read once and written once (added then taken back, in that order, so the sums round as
     one after the other would): a row's write lands at a random place of the state file's
     memory map, and a second pass over the same rows doubled that cost."""
-    hold_added, hold_removed = _found(part.code, added.code), _found(part.code, removed.code)
+    hold_added, hold_removed = among(part.code, added.code), among(part.code, removed.code)
     at_added = np.searchsorted(part.code, added.code[hold_added])
     at_removed = np.searchsorted(part.code, removed.code[hold_removed])
     rows = np.union1d(at_added, at_removed)
@@ -229,15 +230,7 @@ def _apply(part: PairColumns, added: PairColumns, removed: PairColumns) -> None:
 def _touches(codes: Ints, people: Ints) -> npt.NDArray[np.bool_]:
     """Which pairs (by ``code``) have at least one of ``people`` (sorted person ids)."""
     low = codes >> 32
-    return _found(people, low) | _found(people, codes - (low << 32))
-
-
-def _found(sorted_codes: Ints, codes: Ints) -> npt.NDArray[np.bool_]:
-    """Which of ``codes`` are in ``sorted_codes``."""
-    if not len(sorted_codes):
-        return np.zeros(len(codes), dtype=bool)
-    at = np.minimum(np.searchsorted(sorted_codes, codes), len(sorted_codes) - 1)
-    return np.asarray(sorted_codes[at] == codes)
+    return among(people, low) | among(people, codes - (low << 32))
 
 
 def _blank_ints() -> Ints:

@@ -13,7 +13,7 @@ import numpy.typing as npt
 from sqlalchemy import Connection, func, select
 
 from goodwill.ledger.schema import events, identities, person_merges
-from goodwill.trust.distinct import distinct
+from goodwill.trust.distinct import among, distinct
 from goodwill.trust.evidence import EventTable
 from goodwill.trust.loading import TABLE_KINDS, EventColumns
 from goodwill.trust.pair_state import US_PER_DAY, PairState, aggregate_records
@@ -66,17 +66,9 @@ def within_reach(records: Records, absorbed: Records) -> tuple[Ints, npt.NDArray
     records, and the window is aggregated twice (before and after) at each refresh."""
     reached = distinct(endpoints(absorbed))
     actor, target = records["actor"].astype(np.int64), records["target"].astype(np.int64)
-    touching = _among(reached, actor) | _among(reached, target)
+    touching = among(reached, actor) | among(reached, target)
     near = distinct(np.concatenate([reached, actor[touching], target[touching]]))
-    return reached, _among(near, actor) | _among(near, target)
-
-
-def _among(people: Ints, ids: Ints) -> npt.NDArray[np.bool_]:
-    """Which of ``ids`` are in ``people`` (sorted)."""
-    if not len(people):
-        return np.zeros(len(ids), dtype=bool)
-    at = np.minimum(np.searchsorted(people, ids), len(people) - 1)
-    return np.asarray(people[at] == ids)
+    return reached, among(near, actor) | among(near, target)
 
 
 def by_window(records: Records, policy: Policy) -> dict[int, Records]:
